@@ -137,6 +137,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 
+# Secrets stored in the database (provider passwords) are encrypted with a key
+# derived from SECRET_KEY and this salt; rotate SECRET_KEY with SECRET_KEY_FALLBACKS.
+SALT_KEY = env_str("FIELD_ENCRYPTION_SALT", "affectweb-encrypted-fields")
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+
 # Where model files and test fixtures live (scripts/fetch_assets.py fills it).
 ASSETS_DIR = Path(env_str("AFFECTWEB_ASSETS_DIR", str(VAR_DIR / "assets")))
 

@@ -4,14 +4,11 @@ import secrets
 import sys
 from pathlib import Path
 
-from cryptography.fernet import Fernet
-
 path = Path(sys.argv[1] if len(sys.argv) > 1 else ".env")
 if not path.exists():
     path.write_text(
         "# Written by `make run` for this machine. Keep it private.\n"
         f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
-        f"FIELD_ENCRYPTION_KEY={Fernet.generate_key().decode()}\n"
     )
     path.chmod(0o600)
     print(f"wrote {path} with new random secrets")

@@ -12,7 +12,6 @@ from pathlib import Path
 _TMP = Path(os.environ.setdefault("AFFECTWEB_TEST_TMP", tempfile.mkdtemp(prefix="affectweb-test-")))
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("MEDIA_ROOT", str(_TMP / "media"))
-os.environ.setdefault("FIELD_ENCRYPTION_KEY", "4BFHKG9w_8hDTtQeFzJA9q2dbljGmpBOP3ntXKV_7Ds=")
 
 
 def _free_port() -> int:
