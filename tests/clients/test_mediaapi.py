@@ -1,0 +1,111 @@
+import io
+import json
+
+import pytest
+
+from affectweb.clients.mediaapi import (
+    SESSION_V0, AuthError, MediaApiClient, NotFoundError, ProviderError, ThrottledError, TransientError,
+    backoff,
+)
+from tests.clients.fake_provider import session_json
+
+
+def _run_job(client, video):
+    job = client.submit(video)
+    while job.status not in ("done", "error"):
+        job = client.job(job.url)
+    return job
+
+
+def test_it_discovers_submits_polls_and_downloads(client, provider, video):
+    job = client.submit(video, name="multiface")
+    assert job.status == "queued" and job.url.endswith("/jobs/1")
+    assert client.jobs_url == provider.index_url + "jobs"
+    fake = provider.state.jobs[1]
+    assert (fake.name, fake.filename, fake.size) == ("multiface", "single_face.mp4", video.stat().st_size)
+
+    working = client.job(job.url)
+    assert working.status == "working" and working.progress == 0.5
+    done = client.job(job.url)
+    assert done.status == "done"
+    rep = done.best_result()
+    assert rep.content_type == SESSION_V0
+    out = io.BytesIO()
+    assert client.download(rep.media_url, out) == len(session_json())
+    assert json.loads(out.getvalue())["content_type"] == SESSION_V0
+
+
+def test_it_never_sends_credentials_to_another_host(client, provider, video):
+    rep = _run_job(client, video).best_result()
+    client.download(rep.media_url, io.BytesIO())
+    assert provider.state.storage_auth == [None]  # followed the 302, without Authorization
+
+
+def test_it_prefers_session_json_then_legacy_then_csv(client, provider, video):
+    provider.state.results = {"csv": ("application/csv", b"a\n"),
+                              "legacy": ("application/vnd.affectiva.metrics.v0+json", b"{}")}
+    assert _run_job(client, video).best_result().content_type == "application/vnd.affectiva.metrics.v0+json"
+
+
+def test_it_reports_a_job_that_ends_in_error(client, provider, video):
+    provider.state.outcome = "error"
+    job = _run_job(client, video)
+    assert job.status == "error" and job.error == "No decodable video stream."
+    assert job.best_result() is None
+
+
+@pytest.mark.parametrize("kind", ["500", "timeout", "drop", "malformed"])
+def test_it_raises_retryable_errors_for_transient_faults(client, provider, video, kind):
+    job = client.submit(video)
+    provider.fault("/jobs/", kind, wait=1.0)
+    with pytest.raises(TransientError) as err:
+        client.job(job.url)
+    assert err.value.retryable
+    assert client.job(job.url).status == "working"  # the next attempt goes through
+
+
+def test_it_passes_on_throttle_wait_seconds(client, provider, video):
+    job = client.submit(video)
+    provider.fault("/jobs/", "429", wait=7)
+    with pytest.raises(ThrottledError) as err:
+        client.job(job.url)
+    assert err.value.retryable and err.value.retry_after == 7.0
+
+
+def test_it_fails_for_good_on_wrong_credentials(provider, video):
+    client = MediaApiClient(provider.index_url, provider.state.username, "wrong")
+    with pytest.raises(AuthError) as err:
+        client.submit(video)
+    assert not err.value.retryable
+    assert "credentials" in str(err.value)
+
+
+def test_it_rediscovers_the_jobs_url_when_the_cached_one_fails(provider, video):
+    provider.state.jobs_path = "/v2/jobs"  # the service moved since we cached its URL
+    client = MediaApiClient(provider.index_url, provider.state.username, provider.state.password,
+                            jobs_url=provider.index_url + "jobs")
+    job = client.submit(video)
+    assert job.url.endswith("/v2/jobs/1")
+    assert client.jobs_url.endswith("/v2/jobs")
+
+
+def test_it_does_not_rediscover_a_freshly_discovered_url(client, provider, video):
+    provider.fault("/jobs", "500")
+    with pytest.raises(TransientError):
+        client.submit(video)
+    assert [r for r in provider.state.requests if r[1] == "/"] == [("GET", "/")]
+
+
+def test_it_reports_a_missing_job_as_not_found(client, provider):
+    with pytest.raises(NotFoundError):
+        client.job(provider.index_url + "jobs/99")
+
+
+def test_it_explains_an_index_without_jobs(provider):
+    client = MediaApiClient(provider.index_url + "nothing", provider.state.username, provider.state.password)
+    with pytest.raises(ProviderError):
+        client.check()
+
+
+def test_it_backs_off_exponentially_with_a_cap():
+    assert [backoff(i) for i in range(7)] == [2, 4, 8, 16, 32, 60, 60]
