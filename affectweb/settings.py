@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_rq",
     "affectweb.core",
+    "affectweb.engine",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("engine/affectiva/", include("affectweb.engine.urls")),
     path("", core_views.home, name="home"),
 ]

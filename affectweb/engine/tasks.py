@@ -1,0 +1,244 @@
+"""Running engine jobs on the RQ queue `engine`, and the sweep that keeps them moving.
+
+`run_job` takes only a primary key: everything else is read from the database and the
+default storage, so a worker can run on any machine that reaches both.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import django_rq
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from rq.job import JobStatus
+
+from affectweb.analysis.types import AnalysisOptions, MediaError, SessionResult
+from affectweb.engine.models import (
+    CSV, METRICS_JSON, SESSION_JSON, Entry, Job, Representation, store,
+)
+
+log = logging.getLogger(__name__)
+
+QUEUE = "engine"
+
+
+def _setting(name: str, default: float) -> float:
+    return getattr(settings, name, default)
+
+
+def heartbeat_seconds() -> float:
+    return _setting("ENGINE_HEARTBEAT_SECONDS", 10)
+
+
+def stale_after() -> timedelta:
+    # Several missed heartbeats, so a busy database does not make a live run look dead.
+    return timedelta(seconds=_setting("ENGINE_STALE_SECONDS", 60))
+
+
+def max_attempts() -> int:
+    return int(_setting("ENGINE_MAX_ATTEMPTS", 3))
+
+
+def enqueue(job: Job) -> None:
+    """Ask a worker to run the job. Failing to reach Redis is logged, not raised:
+    the job is safe in the database and the sweep enqueues it again."""
+    try:
+        django_rq.get_queue(QUEUE).enqueue(
+            run_job, job.pk, job_id=job.rq_id, result_ttl=3600, failure_ttl=7 * 86400
+        )
+    except Exception:
+        log.exception("could not enqueue engine job %s; the sweep will retry", job.pk)
+
+
+# What each job name asks of the pipeline, and which writers make its result.
+OPTIONS = {
+    "multiface": AnalysisOptions(),
+    "sdk-metrics": AnalysisOptions(quality="fast"),
+    "current-pack": AnalysisOptions(single_face=True),
+}
+OUTPUTS = {
+    "multiface": (("json", SESSION_JSON, "write_session_json"), ("csv", CSV, "write_csv")),
+    "sdk-metrics": (("json", SESSION_JSON, "write_session_json"), ("csv", CSV, "write_csv")),
+    "current-pack": (("json", METRICS_JSON, "write_metrics_json"), ("csv", CSV, "write_csv")),
+    "no-op": (),
+}
+
+
+def claim(job_id: int) -> uuid.UUID | None:
+    """queued → working in one conditional UPDATE: of two workers handed the same job
+    (a re-enqueue by the sweep, a duplicate message), exactly one gets it."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.WORKING, claim=token, attempts=F("attempts") + 1,
+        progress=0, heartbeat=now, updated=now,
+    )
+    return token if claimed else None
+
+
+class Heartbeat:
+    """Marks the run alive on the job row: every few seconds from a thread (analysis
+    can sit in one long step), and with each progress report (at most once a second)."""
+
+    def __init__(self, job_id: int, token: uuid.UUID):
+        self.rows = Job.objects.filter(pk=job_id, claim=token)
+        self._stop = threading.Event()
+        self._last_progress = 0.0
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(heartbeat_seconds()):
+                self.rows.update(heartbeat=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+    def progress(self, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < 1.0:
+            return
+        self._last_progress = now
+        # Never 100 before the results are attached: 100 means "done".
+        percent = max(0, min(99, int(fraction * 100)))
+        self.rows.update(progress=percent, heartbeat=timezone.now())
+
+
+def run_job(job_id: int) -> None:
+    """The RQ task: analyse job `job_id`'s input and attach the result, or record why not."""
+    token = claim(job_id)
+    if token is None:
+        log.info("engine job %s is not queued any more (done, deleted, or taken)", job_id)
+        return
+    job = Job.objects.get(pk=job_id)
+    with Heartbeat(job_id, token) as heartbeat, tempfile.TemporaryDirectory(prefix="engine-") as tmp:
+        try:
+            outputs = _analyse(job, Path(tmp), heartbeat.progress)
+        except MediaError as exc:
+            _finish(job_id, token, error=str(exc))
+            return
+        except Exception as exc:
+            log.exception("engine job %s failed", job_id)
+            _finish(job_id, token, error=f"The analysis failed unexpectedly ({type(exc).__name__}).")
+            return
+        _finish(job_id, token, outputs=outputs)
+
+
+def _analyse(job: Job, tmp: Path, progress) -> tuple[SessionResult | None, list[tuple[str, str, Path]]]:
+    """Runs the pipeline on a local copy of the input; returns the result and the
+    (content type, file name, temp path) of each output, all complete on disk."""
+    if job.name == "no-op":
+        return None, []
+    from affectweb.analysis import pipeline, writers  # heavy imports, only in workers
+
+    rep = job.entry(Entry.Role.INPUT).representations.get()
+    # The pipeline wants a path; the storage may be remote, so copy the bytes here.
+    local = tmp / "input" / Path(rep.file_name).name  # MediaError messages quote the name
+    local.parent.mkdir()
+    with rep.file.open("rb") as src, open(local, "wb") as dst:
+        for chunk in src.chunks():
+            dst.write(chunk)
+    result = pipeline.analyze(local, OPTIONS[job.name], progress)
+    outputs = []
+    for extension, content_type, writer in OUTPUTS[job.name]:
+        path = tmp / f"result.{extension}"
+        with open(path, "w", encoding="utf-8", newline="") as textfile:
+            getattr(writers, writer)(result, textfile)
+        outputs.append((content_type, f"{rep.file_name}-metrics.{extension}", path))
+    return result, outputs
+
+
+def _finish(job_id: int, token: uuid.UUID, *, error: str = "", outputs=None) -> None:
+    """Attaches the result (or the error) in one short transaction, only if this run
+    still owns the job. Files are stored first and removed again if the rows are not
+    written, so no half-attached result ever stays."""
+    result, files = outputs if outputs is not None else (None, [])
+    account_id = Job.objects.filter(pk=job_id).values_list("account_id", flat=True).first()
+    stored = []
+    attached = False
+    try:
+        for content_type, file_name, path in files:
+            with open(path, "rb") as f:
+                stored.append((content_type, file_name, store(account_id, file_name, File(f))))
+        with transaction.atomic():
+            job = Job.objects.select_for_update().filter(pk=job_id, claim=token).first()
+            if job is None or job.status != Job.Status.WORKING:
+                log.info("engine job %s was deleted or re-run meanwhile; result dropped", job_id)
+                return
+            now = timezone.now()
+            if error:
+                job.status, job.error = Job.Status.ERROR, error
+            else:
+                job.status, job.progress = Job.Status.DONE, 100
+                job.warning = "; ".join(result.warnings) if result else ""
+                entry = Entry.objects.create(
+                    account_id=job.account_id, job=job, role=Entry.Role.RESULT,
+                    source=f"affectweb engine ({job.name})",
+                    media_seconds=result.info.duration if result else None,
+                    published=now, updated=now,
+                )
+                Representation.objects.bulk_create(
+                    Representation(entry=entry, content_type=ct, file_name=fn, file=name)
+                    for ct, fn, name in stored
+                )
+            job.updated = now
+            job.save(update_fields=["status", "progress", "error", "warning", "updated"])
+            attached = True
+    finally:
+        if not attached:
+            for _, _, name in stored:
+                default_storage.delete(name)
+
+
+def sweep(stale: timedelta | None = None) -> dict[str, int]:
+    """Puts lost jobs back on the queue; call it periodically and at start-up.
+
+    - `queued` jobs Redis no longer knows about (Redis restarted, enqueue failed) are
+      enqueued again;
+    - `working` jobs whose run stopped beating (its worker or machine died) go back to
+      `queued`, or to `error` after ENGINE_MAX_ATTEMPTS runs.
+    Re-enqueueing is always safe: a run that finds its job not `queued` does nothing.
+    """
+    stale = stale_after() if stale is None else stale
+    counts = {"requeued": 0, "restarted": 0, "failed": 0}
+    queue = django_rq.get_queue(QUEUE)
+    for job in Job.objects.filter(status=Job.Status.QUEUED).only("pk"):
+        rq_job = queue.fetch_job(job.rq_id)
+        if rq_job is None or rq_job.get_status(refresh=False) not in (
+            JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED
+        ):
+            enqueue(job)
+            counts["requeued"] += 1
+
+    cutoff = timezone.now() - stale
+    for job in Job.objects.filter(status=Job.Status.WORKING, heartbeat__lt=cutoff):
+        # Conditional on the heartbeat we read: a run that beat meanwhile keeps its job.
+        rows = Job.objects.filter(pk=job.pk, status=Job.Status.WORKING, heartbeat=job.heartbeat)
+        now = timezone.now()
+        if job.attempts >= max_attempts():
+            counts["failed"] += rows.update(
+                status=Job.Status.ERROR, claim=None, updated=now,
+                error=f"The analysis was interrupted {job.attempts} times (its worker stopped); giving up.",
+            )
+        elif rows.update(status=Job.Status.QUEUED, claim=None, progress=0, updated=now):
+            enqueue(job)
+            counts["restarted"] += 1
+    return counts

@@ -1,0 +1,265 @@
+"""The Affectiva Media API, served: index, jobs, entries, representations, annotations.
+
+Every view answers JSON (the index also HTML), and every error is `{"error": "..."}`.
+An account only ever sees its own objects: anything else is a 404, not a 403, so ids
+of other accounts' jobs are not even confirmed to exist.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from functools import partial, wraps
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.storage import default_storage
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from affectweb.engine import downloads, serializers
+from affectweb.engine.auth import basic_auth
+from affectweb.engine.models import DEFAULT_JOB_NAME, JOB_NAMES, Annotation, Entry, Job, Representation, store
+from affectweb.engine.serializers import url
+from affectweb.engine.tasks import enqueue
+from affectweb.engine.uploads import Rejected, check_length, check_media
+
+PAGE_SIZE = 50
+ANNOTATION_MAX = 255
+
+
+def error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def api(*methods: str):
+    """An API view: no CSRF (clients send Basic auth, never cookies), never cached,
+    only `methods` (else a JSON 405 with Allow), Basic auth."""
+
+    def decorate(view):
+        authenticated = basic_auth(view)
+
+        @csrf_exempt
+        @never_cache
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if request.method not in methods:
+                response = error(405, f"{request.method} is not allowed here; use {', '.join(methods)}.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            return authenticated(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def created(data: dict) -> JsonResponse:
+    response = JsonResponse(data, status=201)
+    response["Location"] = data["self"]
+    return response
+
+
+def jobs_of(request: HttpRequest):
+    return Job.objects.filter(account=request.account).select_related("account").prefetch_related(
+        "entries__account", "entries__representations"
+    )
+
+
+def entry_of(request: HttpRequest, entry_id: int) -> Entry | None:
+    return Entry.objects.select_related("account").filter(pk=entry_id, account=request.account).first()
+
+
+def not_found(what: str) -> JsonResponse:
+    return error(404, f"No such {what}.")
+
+
+@api("GET")
+def index(request: HttpRequest) -> HttpResponse:
+    services = {"jobs": url(request, "jobs")}
+    versions = {"v0": services, "v1": services, "development": services}
+    preferred = request.get_preferred_type(["application/json", "text/html"])
+    if preferred == "application/json":
+        return JsonResponse(versions)
+    if preferred == "text/html":
+        return render(request, "engine/index.html", {"versions": versions, "job_names": JOB_NAMES})
+    return error(406, "The index is available as application/json or text/html.")
+
+
+@api("GET", "POST")
+def jobs(request: HttpRequest) -> JsonResponse:
+    return create_job(request) if request.method == "POST" else list_jobs(request)
+
+
+def list_jobs(request: HttpRequest) -> JsonResponse:
+    """Newest first, PAGE_SIZE a page: `?page=N`, and a `Link` header to the neighbours."""
+    paginator = Paginator(jobs_of(request), PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return error(400, "page must be a whole number from 1.")
+    except EmptyPage:
+        return error(404, f"No page {request.GET['page']}: there are {paginator.num_pages}.")
+    response = JsonResponse([serializers.job_json(request, job) for job in page], safe=False)
+    base = url(request, "jobs")
+    links = []
+    if page.has_previous():
+        links.append(f'<{base}?page={page.previous_page_number()}>; rel="prev"')
+    if page.has_next():
+        links.append(f'<{base}?page={page.next_page_number()}>; rel="next"')
+    if links:
+        response["Link"] = ", ".join(links)
+    return response
+
+
+def create_job(request: HttpRequest) -> JsonResponse:
+    try:
+        check_length(request.META.get("CONTENT_LENGTH"))
+        name = request.POST.get("entry_job[name]") or DEFAULT_JOB_NAME
+        upload = request.FILES.get("entry_job[input]")
+    except Rejected as exc:
+        return error(exc.status, str(exc))
+    except (MultiPartParserError, RequestDataTooBig) as exc:
+        return error(400, f"Could not read the form: {exc}")
+    if name not in JOB_NAMES:
+        return error(400, f"Unknown job name {name!r}; valid names are: {', '.join(JOB_NAMES)}.")
+    if upload is None:
+        return error(400, "Send the media as the multipart/form-data file field entry_job[input].")
+    try:
+        info = check_media(upload)
+    except Rejected as exc:
+        return error(exc.status, str(exc))
+
+    # The media's own type, guessed from its name as the old service did.
+    content_type = mimetypes.guess_type(upload.name)[0] or upload.content_type or "application/octet-stream"
+    name_stored = store(request.account.pk, upload.name, upload)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            job = Job.objects.create(account=request.account, name=name, published=now, updated=now)
+            entry = Entry.objects.create(
+                account=request.account, job=job, role=Entry.Role.INPUT, source=upload.name,
+                media_seconds=info.duration, published=now, updated=now,
+            )
+            Representation.objects.create(
+                entry=entry, content_type=content_type, file_name=upload.name, file=name_stored
+            )
+            transaction.on_commit(partial(enqueue, job))
+    except Exception:
+        default_storage.delete(name_stored)  # no row points at it
+        raise
+    return created(serializers.job_json(request, jobs_of(request).get(pk=job.pk)))
+
+
+@api("GET", "DELETE")
+def job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = jobs_of(request).filter(pk=job_id).first()
+    if job is None:
+        return not_found("job")
+    if request.method == "DELETE":
+        # Cascades to entries and representations; their files go on commit (signals).
+        job.delete()
+        return HttpResponse(status=204)
+    return JsonResponse(serializers.job_json(request, job))
+
+
+@api("GET")
+def entry(request: HttpRequest, entry_id: int) -> JsonResponse:
+    entry = entry_of(request, entry_id)
+    if entry is None:
+        return not_found("entry")
+    return JsonResponse(serializers.entry_json(request, entry))
+
+
+def representation_of(request: HttpRequest, rep_id: int) -> Representation | None:
+    return Representation.objects.filter(pk=rep_id, entry__account=request.account).first()
+
+
+@api("GET")
+def representation(request: HttpRequest, rep_id: int) -> JsonResponse:
+    rep = representation_of(request, rep_id)
+    if rep is None:
+        return not_found("representation")
+    return JsonResponse(serializers.representation_json(request, rep))
+
+
+@api("GET")
+def media(request: HttpRequest, rep_id: int) -> HttpResponse:
+    rep = representation_of(request, rep_id)
+    if rep is None:
+        return not_found("representation")
+    token = downloads.sign(rep)
+    return HttpResponseRedirect(request.build_absolute_uri(reverse("engine:download", args=[token])))
+
+
+@never_cache
+def download(request: HttpRequest, token: str) -> HttpResponse:
+    """No Basic auth here: the signed token is the permission (see downloads)."""
+    if request.method not in ("GET", "HEAD"):
+        return error(405, "Use GET.")
+    rep = downloads.unsign(token)
+    if rep is None:
+        return error(404, "This download link is invalid or has expired; ask the media URL for a new one.")
+    return FileResponse(
+        rep.file.open("rb"), as_attachment=True, filename=rep.file_name, content_type=rep.content_type
+    )
+
+
+@api("GET", "POST")
+def annotations(request: HttpRequest, entry_id: int) -> JsonResponse:
+    entry = entry_of(request, entry_id)
+    if entry is None:
+        return not_found("entry")
+    if request.method == "GET":
+        found = entry.annotations.select_related("account")
+        return JsonResponse([serializers.annotation_json(request, a) for a in found], safe=False)
+
+    fields, problem = annotation_fields(request)
+    if problem:
+        return error(400, problem)
+    annotation = Annotation.objects.create(entry=entry, account=request.account, **fields)
+    return created(serializers.annotation_json(request, annotation))
+
+
+FIELDS = ("key", "value", "source")
+
+
+def annotation_fields(request: HttpRequest) -> tuple[dict, str]:
+    """key, value, source from `{"annotation": {...}}` JSON or `annotation[key]` form
+    fields; or the problem with them, for a person."""
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return {}, "The body is not valid JSON."
+        data = body.get("annotation") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            return {}, 'Send {"annotation": {"key": ..., "value": ..., "source": ...}}.'
+    else:
+        data = {f: request.POST[f"annotation[{f}]"] for f in FIELDS if f"annotation[{f}]" in request.POST}
+    fields = {}
+    for field in FIELDS:
+        value = data.get(field, "")
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return {}, f"annotation {field} must be a string."
+        value = str(value)
+        if field != "source" and not value:
+            return {}, f"annotation {field} is required."
+        if len(value) > ANNOTATION_MAX:
+            return {}, f"annotation {field} is {len(value)} characters long; the limit is {ANNOTATION_MAX}."
+        fields[field] = value
+    return fields, ""
+
+
+@api("GET")
+def annotation(request: HttpRequest, annotation_id: int) -> JsonResponse:
+    found = Annotation.objects.select_related("account").filter(pk=annotation_id, entry__account=request.account).first()
+    if found is None:
+        return not_found("annotation")
+    return JsonResponse(serializers.annotation_json(request, found))

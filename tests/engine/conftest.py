@@ -1,0 +1,126 @@
+"""Engine test helpers: API accounts, an authenticated client, real RQ workers."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from affectweb.engine.models import Account, Job
+from tests.conftest import ROOT
+
+USERNAME = "user@example.com"
+PASSWORD = "p:ss wörd@1"  # a colon, a space, an @ and a non-ASCII letter
+
+
+def basic(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def make_account(username: str = USERNAME, password: str = PASSWORD) -> Account:
+    account = Account(username=username)
+    account.set_password(password)
+    account.save()
+    return account
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    """Each test stores media in its own directory (workers are told to use it too)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def account(db) -> Account:
+    return make_account()
+
+
+@pytest.fixture
+def api(account) -> Client:
+    """A test client sending the account's Basic credentials with every request."""
+    return Client(HTTP_AUTHORIZATION=basic(USERNAME, PASSWORD))
+
+
+@pytest.fixture
+def media(assets_dir):
+    """An upload of one of the fixture files: media("single_face.jpg")."""
+
+    def make(name: str, as_name: str | None = None) -> SimpleUploadedFile:
+        return SimpleUploadedFile(as_name or name, (assets_dir / "fixtures" / name).read_bytes())
+
+    return make
+
+
+def post_job(api: Client, upload, name: str | None = None):
+    data = {"entry_job[input]": upload}
+    if name:
+        data["entry_job[name]"] = name
+    return api.post("/engine/affectiva/jobs/", data, HTTP_ACCEPT="application/json")
+
+
+class Workers:
+    """`manage.py rqworker engine` subprocesses, each in its own process group so a
+    SIGKILL takes its work horse and analysis processes down with it (a dead machine)."""
+
+    def __init__(self):
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self) -> subprocess.Popen:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", "rqworker", "engine"],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+            start_new_session=True, stdout=subprocess.DEVNULL,
+        )
+        self.procs.append(proc)
+        return proc
+
+    def kill(self, proc: subprocess.Popen) -> None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(10)
+
+
+@pytest.fixture
+def workers(redis_db):
+    pool = Workers()
+    yield pool
+    pool.stop_all()
+
+
+def wait_for_status(job_id: int, statuses: set[str], timeout: float = 120) -> Job:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = Job.objects.get(pk=job_id)
+        if job.status in statuses:
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} still {job.status} after {timeout} s")
+        time.sleep(0.1)
+
+
+def fixture_path(assets_dir: Path, name: str) -> Path:
+    return assets_dir / "fixtures" / name

@@ -1,0 +1,58 @@
+import pytest
+
+from tests.engine.conftest import PASSWORD, USERNAME, basic
+
+INDEX = "/engine/affectiva/"
+
+
+def test_it_lists_the_jobs_service_for_every_version(api):
+    response = api.get(INDEX, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"v0", "v1", "development"}
+    assert body["v0"]["jobs"] == "http://testserver/engine/affectiva/jobs/"
+
+
+def test_it_answers_json_to_clients_that_accept_anything(api):
+    assert api.get(INDEX, HTTP_ACCEPT="*/*").json()["v0"]["jobs"].endswith("/jobs/")
+
+
+def test_it_shows_a_page_to_browsers(api):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = api.get(INDEX, HTTP_ACCEPT=browser)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b"http://testserver/engine/affectiva/jobs/" in response.content
+
+
+def test_it_refuses_types_it_cannot_serve(api):
+    response = api.get(INDEX, HTTP_ACCEPT="image/png")
+    assert response.status_code == 406
+    assert "application/json" in response.json()["error"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_it_is_read_only(api, method):
+    response = getattr(api, method)(INDEX)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert "error" in response.json()
+
+
+def test_it_builds_urls_from_the_forwarded_host(api, settings):
+    settings.USE_X_FORWARDED_HOST = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["affect.example.org"]
+    response = api.get(
+        INDEX, HTTP_ACCEPT="application/json",
+        HTTP_X_FORWARDED_HOST="affect.example.org", HTTP_X_FORWARDED_PROTO="https",
+    )
+    assert response.json()["v1"]["jobs"] == "https://affect.example.org/engine/affectiva/jobs/"
+
+
+def test_it_needs_credentials_for_the_index(client, account):
+    response = client.get(INDEX, HTTP_ACCEPT="application/json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith('Basic realm="')
+    assert client.get(INDEX, HTTP_AUTHORIZATION=basic(USERNAME, PASSWORD)).status_code == 200
