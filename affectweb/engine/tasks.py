@@ -50,11 +50,17 @@ def max_attempts() -> int:
     return int(_setting("ENGINE_MAX_ATTEMPTS", 3))
 
 
+def queue():
+    # "auto": enqueue now. Callers enqueue only once the job row is committed, so the
+    # queue's own wait-for-commit would only delay the message (or lose it in tests).
+    return django_rq.get_queue(QUEUE, commit_mode="auto")
+
+
 def enqueue(job: Job) -> None:
     """Ask a worker to run the job. Failing to reach Redis is logged, not raised:
     the job is safe in the database and the sweep enqueues it again."""
     try:
-        django_rq.get_queue(QUEUE).enqueue(
+        queue().enqueue(
             run_job, job.pk, job_id=job.rq_id, result_ttl=3600, failure_ttl=7 * 86400
         )
     except Exception:
@@ -219,9 +225,9 @@ def sweep(stale: timedelta | None = None) -> dict[str, int]:
     """
     stale = stale_after() if stale is None else stale
     counts = {"requeued": 0, "restarted": 0, "failed": 0}
-    queue = django_rq.get_queue(QUEUE)
+    engine_queue = queue()
     for job in Job.objects.filter(status=Job.Status.QUEUED).only("pk"):
-        rq_job = queue.fetch_job(job.rq_id)
+        rq_job = engine_queue.fetch_job(job.rq_id)
         if rq_job is None or rq_job.get_status(refresh=False) not in (
             JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED
         ):

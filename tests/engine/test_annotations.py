@@ -1,0 +1,64 @@
+import pytest
+
+from tests.engine.conftest import basic, make_account, post_job
+
+
+@pytest.fixture
+def entry(api, media, redis_db):
+    return post_job(api, media("single_face.jpg"), "no-op").json()["input"]
+
+
+def test_it_adds_an_annotation_from_json(api, entry):
+    response = api.post(
+        entry["annotations"],
+        {"annotation": {"key": "age", "value": "34", "source": "Acme Research"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert response["Location"] == body["self"]
+    assert body["author"] == "user@example.com"
+    assert body["entry"] == entry["self"]
+    assert (body["key"], body["value"], body["source"]) == ("age", "34", "Acme Research")
+    assert api.get(body["self"]).json() == body
+    assert api.get(entry["annotations"]).json() == [body]
+
+
+def test_it_adds_an_annotation_from_form_fields(api, entry):
+    response = api.post(entry["annotations"], {"annotation[key]": "gender", "annotation[value]": "female"})
+    assert response.status_code == 201
+    assert response.json()["source"] == ""
+
+
+@pytest.mark.parametrize("field", ["key", "value", "source"])
+def test_it_limits_fields_to_255_characters(api, entry, field):
+    data = {"key": "k", "value": "v", field: "x" * 256}
+    response = api.post(entry["annotations"], {"annotation": data}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == f"annotation {field} is 256 characters long; the limit is 255."
+    ok = {"key": "k", "value": "v", field: "x" * 255}
+    assert api.post(entry["annotations"], {"annotation": ok}, content_type="application/json").status_code == 201
+
+
+@pytest.mark.parametrize("body, message", [
+    ("not json", "The body is not valid JSON."),
+    ('{"key": "a"}', 'Send {"annotation": {"key": ..., "value": ..., "source": ...}}.'),
+    ('{"annotation": {"value": "v"}}', "annotation key is required."),
+    ('{"annotation": {"key": "k", "value": ["v"]}}', "annotation value must be a string."),
+])
+def test_it_explains_bad_bodies(api, entry, body, message):
+    response = api.post(entry["annotations"], body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"error": message}
+
+
+def test_it_hides_other_accounts_annotations(api, client, entry):
+    annotation = api.post(
+        entry["annotations"], {"annotation": {"key": "k", "value": "v"}}, content_type="application/json"
+    ).json()
+    make_account("other@example.com", "pw")
+    other = basic("other@example.com", "pw")
+    assert client.get(annotation["self"], HTTP_AUTHORIZATION=other).status_code == 404
+    response = client.post(entry["annotations"], {"annotation[key]": "k", "annotation[value]": "v"},
+                           HTTP_AUTHORIZATION=other)
+    assert response.status_code == 404
