@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_rq",
     "affectweb.core",
+    "affectweb.dashboard",
     "affectweb.engine",
 ]
 
@@ -120,6 +121,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # vendor/plotly.min.js straight from the installed plotly package (no CDN, no copy).
+    "affectweb.dashboard.staticfiles.PlotlyFinder",
+]
 STORAGES = {
     # Uploads live under MEDIA_ROOT, which no URL serves: only views that check
     # ownership hand them out.

@@ -8,5 +8,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("engine/affectiva/", include("affectweb.engine.urls")),
-    path("", core_views.home, name="home"),
+    path("", include("affectweb.dashboard.urls")),
 ]

@@ -1,6 +1,4 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,8 +11,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Public on purpose (load balancers probe it); reveals no data, only liveness."""
     health = check_health()
     return JsonResponse(health.as_json(), status=200 if health.ok else 503)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")

@@ -1,0 +1,137 @@
+"""Studies, their media, the per-face results, and the analysis providers."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from encrypted_fields.fields import EncryptedCharField
+
+from affectweb.clients.mediaapi import MediaApiClient
+
+
+class Provider(models.Model):
+    """A Media API service we send media to; the default one takes new uploads."""
+
+    KIND_CHOICES = [("mediaapi", "Affectiva Media API")]
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES, default="mediaapi")
+    index_url = models.URLField("index URL", max_length=500)
+    username = models.CharField("user name", max_length=200)
+    password = EncryptedCharField(max_length=500)
+    is_default = models.BooleanField("default", default=False)
+    # Discovered from the index and cached; cleared when it stops working.
+    jobs_url = models.URLField("jobs URL (discovered)", max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_provider")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def client(self) -> MediaApiClient:
+        return MediaApiClient(self.index_url, self.username, self.password, jobs_url=self.jobs_url or None)
+
+    def remember(self, client: MediaApiClient) -> None:
+        """Keep the jobs URL the client discovered, so workers skip the index next time."""
+        if (client.jobs_url or "") != self.jobs_url:
+            self.jobs_url = client.jobs_url or ""
+            Provider.objects.filter(pk=self.pk).update(jobs_url=self.jobs_url)
+
+
+class Study(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="studies")
+    name = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "studies"
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_study_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Media(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        WORKING = "working"
+        DONE = "done"
+        ERROR = "error"
+
+    study = models.ForeignKey(Study, models.CASCADE, related_name="media")
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    name = models.CharField(max_length=255)  # as uploaded
+    kind = models.CharField(max_length=10)  # "video" or "image"
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    duration = models.FloatField(default=0.0)
+    width = models.IntegerField(default=0)
+    height = models.IntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(null=True, blank=True)  # 0–1, from the provider
+    error = models.TextField(blank=True)
+    provider = models.ForeignKey(Provider, models.SET_NULL, null=True, blank=True)
+    job_url = models.URLField(max_length=500, blank=True)
+    failures = models.IntegerField(default=0)  # consecutive transient failures (retry budget)
+    updated = models.DateTimeField(auto_now=True)
+
+    # Provenance of the ingested result: the raw document, gzip-compressed.
+    result_file = models.FileField(upload_to="results/", blank=True)
+    result_type = models.CharField(max_length=100, blank=True)
+    result_sha256 = models.CharField(max_length=64, blank=True)
+    frame_count = models.IntegerField(default=0)
+    metric_names = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "media"
+        indexes = [models.Index(fields=["study", "-created"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.WORKING)
+
+    def status_json(self) -> dict:
+        return {"id": self.pk, "status": self.status, "progress": self.progress, "error": self.error}
+
+
+class FaceTrack(models.Model):
+    """One tracked face of one media: all its metrics, as arrays, in one compressed blob."""
+
+    media = models.ForeignKey(Media, models.CASCADE, related_name="faces")
+    face_id = models.CharField(max_length=50)
+    position = models.IntegerField()  # order of appearance: picks the face's colour
+    frame_count = models.IntegerField()
+    start = models.FloatField()
+    end = models.FloatField()
+    # npz (zip-deflated): "times" float64 seconds, "frames" int32 frame indices, and one
+    # float32 array per metric. np.load reads members lazily: one metric costs one inflate.
+    data = models.BinaryField()
+    summary = models.JSONField(default=dict)  # {metric: {"mean", "peak", "peak_time"}, "expressive": share}
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["media", "face_id"], name="unique_face")]
+
+    def arrays(self) -> np.lib.npyio.NpzFile:
+        return np.load(io.BytesIO(bytes(self.data)))
+
+
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+
+
+def face_colour(position: int) -> str:
+    return PALETTE[position % len(PALETTE)]

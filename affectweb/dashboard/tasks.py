@@ -1,0 +1,124 @@
+"""RQ jobs that drive a media through the provider: submit, poll, download, ingest.
+
+Each job does one step and, when there is more to wait for, schedules the next one
+with `enqueue_in` (workers run `--with-scheduler`), so no worker ever sleeps on a
+provider. Transient failures count against a retry budget; after it, or after a
+permanent failure, the media shows the error and the researcher gets a Retry button.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import django_rq
+
+from affectweb.clients.mediaapi import MediaApiClient, NotFoundError, ProviderError, backoff
+from affectweb.dashboard.ingest import IngestError, ingest, read_raw
+from affectweb.dashboard.models import Media
+
+QUEUE = "default"
+RETRY_BUDGET = 6  # consecutive transient failures: with backoff, about two minutes
+
+
+def _queue():
+    return django_rq.get_queue(QUEUE)
+
+
+def enqueue_submit(media_id: int) -> None:
+    _queue().enqueue(submit, media_id)
+
+
+def _later(delay: float, func, *args) -> None:
+    _queue().enqueue_in(timedelta(seconds=delay), func, *args)
+
+
+def _update(media: Media, **fields) -> None:
+    for k, v in fields.items():
+        setattr(media, k, v)
+    Media.objects.filter(pk=media.pk).update(**fields)
+
+
+def _load(media_id: int) -> Media | None:
+    # A media deleted meanwhile, or already finished, needs nothing more.
+    media = Media.objects.select_related("provider").filter(pk=media_id).first()
+    return media if media is not None and media.in_flight else None
+
+
+def submit(media_id: int) -> None:
+    media = _load(media_id)
+    if media is None or media.job_url:  # a re-delivered job must not upload twice
+        return
+    if media.provider is None:
+        _update(media, status=Media.Status.ERROR, error="No analysis provider is configured.")
+        return
+    client = media.provider.client()
+    try:
+        job = client.submit(Path(media.file.path), filename=media.name)
+    except ProviderError as e:
+        _failed(media, e, submit, media_id)
+        return
+    finally:
+        media.provider.remember(client)
+    _update(media, job_url=job.url, status=job.status if job.status == "working" else Media.Status.QUEUED,
+            progress=job.progress, error="", failures=0)
+    _later(backoff(0), poll, media_id, 1)
+
+
+def poll(media_id: int, checks: int = 0) -> None:
+    """Check the job once; ingest it when done, else look again a little later."""
+    media = _load(media_id)
+    if media is None or not media.job_url:
+        return
+    client = media.provider.client()
+    try:
+        job = client.job(media.job_url)
+        if job.status == "done":
+            _fetch(media, client, job.best_result())
+            return
+    except (ProviderError, IngestError) as e:
+        _failed(media, e, poll, media_id, checks)
+        return
+    if job.status == "error":
+        # The job is finished for good: Retry submits the file anew.
+        _update(media, status=Media.Status.ERROR, job_url="", progress=None,
+                error=job.error or "The provider could not analyse this file.")
+        return
+    _update(media, status=job.status, progress=job.progress, failures=0)
+    _later(backoff(checks, first=3.0), poll, media_id, checks + 1)
+
+
+def _fetch(media: Media, client: MediaApiClient, representation) -> None:
+    if representation is None:
+        raise IngestError("The provider finished but returned no metrics.")
+    with tempfile.TemporaryFile() as tmp:
+        client.download(representation.media_url, tmp)
+        tmp.seek(0)
+        ingest(media, read_raw(tmp), representation.content_type)
+
+
+def _failed(media: Media, error: Exception, func, *args) -> None:
+    failures = media.failures + 1
+    retryable = isinstance(error, ProviderError) and error.retryable
+    if retryable and failures <= RETRY_BUDGET:
+        _update(media, failures=failures)
+        delay = error.retry_after if error.retry_after is not None else backoff(failures)
+        _later(delay, func, *args)
+        return
+    message = str(error)
+    if retryable:
+        message += f" (gave up after {failures} attempts)"
+    fields = {"status": Media.Status.ERROR, "error": message, "failures": failures}
+    if isinstance(error, NotFoundError):
+        fields["job_url"] = ""  # the provider forgot the job: Retry must resubmit
+    _update(media, **fields)
+
+
+def retry(media: Media) -> None:
+    """The researcher's Retry: resume polling a live job, or submit again."""
+    _update(media, status=Media.Status.QUEUED, error="", failures=0, progress=None)
+    if media.job_url:
+        _queue().enqueue(poll, media.pk)
+    else:
+        enqueue_submit(media.pk)

@@ -1,0 +1,77 @@
+"""One media: its page (player, chart, summary), the file itself, and chart data."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from affectweb.dashboard import access
+from affectweb.dashboard.http import ranged_file_response
+from affectweb.dashboard.metrics import DEFAULT_METRIC, EMOTIONS, chartable
+from affectweb.dashboard.models import FaceTrack, Media, face_colour
+from affectweb.dashboard.series import media_series
+from affectweb.dashboard.tasks import retry as retry_analysis
+
+
+@login_required
+@require_GET
+def media_page(request: HttpRequest, pk: int) -> HttpResponse:
+    media = access.get_media(request, pk)
+    faces = list(FaceTrack.objects.filter(media=media).defer("data"))
+    for face in faces:
+        face.colour = face_colour(face.position)
+        face.rows = [(e, face.summary.get(e)) for e in (*EMOTIONS, "valence", "engagement")]
+    metrics = chartable(media.metric_names)
+    metric = DEFAULT_METRIC if DEFAULT_METRIC in metrics else (metrics[0] if metrics else "")
+    chart = {
+        "metric": metric,
+        "duration": media.duration,
+        "kind": media.kind,
+        "faces": media_series(media.pk, metric) if metric else [],
+    }
+    return render(request, "dashboard/media.html", {
+        "media": media, "faces": faces, "metrics": metrics, "chart": chart,
+        "summary_columns": [e for e in (*EMOTIONS, "valence", "engagement") if any(f.summary.get(e) for f in faces)],
+    })
+
+
+@login_required
+@require_GET
+def media_file(request: HttpRequest, pk: int) -> HttpResponse:
+    media = access.get_media(request, pk)
+    if not media.file:
+        raise Http404
+    return ranged_file_response(request, media.file.path, media.content_type)
+
+
+def _seconds(value: str | None) -> float | None:
+    return None if value in (None, "") else float(value)
+
+
+@login_required
+@require_GET
+def series(request: HttpRequest, pk: int) -> HttpResponse:
+    """Curves of one metric for every face, downsampled; `start`/`end` zoom in (seconds)."""
+    media = access.get_media(request, pk)
+    metric = request.GET.get("metric", DEFAULT_METRIC)
+    if metric not in media.metric_names:
+        return HttpResponseBadRequest("Unknown metric.")
+    try:
+        start, end = _seconds(request.GET.get("start")), _seconds(request.GET.get("end"))
+    except ValueError:
+        return HttpResponseBadRequest("start and end are seconds.")
+    return JsonResponse({"metric": metric, "start": start, "end": end,
+                         "faces": media_series(media.pk, metric, start, end)})
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    media = access.get_media(request, pk)
+    if media.status == Media.Status.ERROR:
+        retry_analysis(media)
+        messages.info(request, f"{media.name}: analysis restarted.")
+    return redirect("dashboard:study", media.study_id)
