@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from affectweb.engine.models import Account, Job
@@ -31,6 +32,14 @@ def make_account(username: str = USERNAME, password: str = PASSWORD) -> Account:
     account.set_password(password)
     account.save()
     return account
+
+
+@pytest.fixture(scope="session")
+def live_server_media_url():
+    """Request before `live_server`: Django's live server cannot start with
+    MEDIA_URL = None (our setting: no URL serves uploads), it needs a string."""
+    if settings.MEDIA_URL is None:
+        settings.MEDIA_URL = "/live-server-media/"
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +92,13 @@ class Workers:
         proc = subprocess.Popen(
             [sys.executable, "manage.py", "rqworker", "engine"],
             cwd=ROOT,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "tests.settings",
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                # The test database, not the development one (a worker runs no test runner).
+                "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+            },
             start_new_session=True, stdout=subprocess.DEVNULL,
         )
         self.procs.append(proc)
