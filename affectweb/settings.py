@@ -146,6 +146,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 
+# The engine's sweep presumes a job's worker dead after this long without a heartbeat
+# (workers beat every 10 s), and gives a job up after this many interrupted runs.
+ENGINE_STALE_SECONDS = env_int("ENGINE_STALE_SECONDS", 60)
+ENGINE_MAX_ATTEMPTS = env_int("ENGINE_MAX_ATTEMPTS", 3)
+
 # Secrets stored in the database (provider passwords) are encrypted with a key
 # derived from SECRET_KEY and this salt; rotate SECRET_KEY with SECRET_KEY_FALLBACKS.
 SALT_KEY = env_str("FIELD_ENCRYPTION_SALT", "affectweb-encrypted-fields")

@@ -33,21 +33,7 @@ log = logging.getLogger(__name__)
 QUEUE = "engine"
 
 
-def _setting(name: str, default: float) -> float:
-    return getattr(settings, name, default)
-
-
-def heartbeat_seconds() -> float:
-    return _setting("ENGINE_HEARTBEAT_SECONDS", 10)
-
-
-def stale_after() -> timedelta:
-    # Several missed heartbeats, so a busy database does not make a live run look dead.
-    return timedelta(seconds=_setting("ENGINE_STALE_SECONDS", 60))
-
-
-def max_attempts() -> int:
-    return int(_setting("ENGINE_MAX_ATTEMPTS", 3))
+HEARTBEAT_SECONDS = 10  # well under settings.ENGINE_STALE_SECONDS
 
 
 def queue():
@@ -113,7 +99,7 @@ class Heartbeat:
 
     def _beat(self) -> None:
         try:
-            while not self._stop.wait(heartbeat_seconds()):
+            while not self._stop.wait(HEARTBEAT_SECONDS):
                 self.rows.update(heartbeat=timezone.now())
         finally:
             connection.close()  # this thread's own connection
@@ -223,7 +209,7 @@ def sweep(stale: timedelta | None = None) -> dict[str, int]:
       `queued`, or to `error` after ENGINE_MAX_ATTEMPTS runs.
     Re-enqueueing is always safe: a run that finds its job not `queued` does nothing.
     """
-    stale = stale_after() if stale is None else stale
+    stale = timedelta(seconds=settings.ENGINE_STALE_SECONDS) if stale is None else stale
     counts = {"requeued": 0, "restarted": 0, "failed": 0}
     engine_queue = queue()
     for job in Job.objects.filter(status=Job.Status.QUEUED).only("pk"):
@@ -239,7 +225,7 @@ def sweep(stale: timedelta | None = None) -> dict[str, int]:
         # Conditional on the heartbeat we read: a run that beat meanwhile keeps its job.
         rows = Job.objects.filter(pk=job.pk, status=Job.Status.WORKING, heartbeat=job.heartbeat)
         now = timezone.now()
-        if job.attempts >= max_attempts():
+        if job.attempts >= settings.ENGINE_MAX_ATTEMPTS:
             counts["failed"] += rows.update(
                 status=Job.Status.ERROR, claim=None, updated=now,
                 error=f"The analysis was interrupted {job.attempts} times (its worker stopped); giving up.",
