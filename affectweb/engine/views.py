@@ -38,9 +38,21 @@ def error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+class NotFound(Exception):
+    """Raised by `owned`; `api` turns it into a JSON 404."""
+
+
+def owned(queryset, pk: int, what: str):
+    """The object `pk` of `queryset` (already limited to the account's), or NotFound."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"No such {what}.")
+    return found
+
+
 def api(*methods: str):
     """An API view: no CSRF (clients send Basic auth, never cookies), never cached,
-    only `methods` (else a JSON 405 with Allow), Basic auth."""
+    only `methods` (else a JSON 405 with Allow), Basic auth, NotFound as a 404."""
 
     def decorate(view):
         authenticated = basic_auth(view)
@@ -53,7 +65,10 @@ def api(*methods: str):
                 response = error(405, f"{request.method} is not allowed here; use {', '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
                 return response
-            return authenticated(request, *args, **kwargs)
+            try:
+                return authenticated(request, *args, **kwargs)
+            except NotFound as exc:
+                return error(404, str(exc))
 
         return wrapper
 
@@ -72,12 +87,12 @@ def jobs_of(request: HttpRequest):
     )
 
 
-def entry_of(request: HttpRequest, entry_id: int) -> Entry | None:
-    return Entry.objects.select_related("account").filter(pk=entry_id, account=request.account).first()
+def entry_of(request: HttpRequest, entry_id: int) -> Entry:
+    return owned(Entry.objects.select_related("account").filter(account=request.account), entry_id, "entry")
 
 
-def not_found(what: str) -> JsonResponse:
-    return error(404, f"No such {what}.")
+def representation_of(request: HttpRequest, rep_id: int) -> Representation:
+    return owned(Representation.objects.filter(entry__account=request.account), rep_id, "representation")
 
 
 @api("GET")
@@ -159,9 +174,7 @@ def create_job(request: HttpRequest) -> JsonResponse:
 
 @api("GET", "DELETE")
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = jobs_of(request).filter(pk=job_id).first()
-    if job is None:
-        return not_found("job")
+    job = owned(jobs_of(request), job_id, "job")
     if request.method == "DELETE":
         # Cascades to entries and representations; their files go on commit (signals).
         job.delete()
@@ -171,30 +184,17 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @api("GET")
 def entry(request: HttpRequest, entry_id: int) -> JsonResponse:
-    entry = entry_of(request, entry_id)
-    if entry is None:
-        return not_found("entry")
-    return JsonResponse(serializers.entry_json(request, entry))
-
-
-def representation_of(request: HttpRequest, rep_id: int) -> Representation | None:
-    return Representation.objects.filter(pk=rep_id, entry__account=request.account).first()
+    return JsonResponse(serializers.entry_json(request, entry_of(request, entry_id)))
 
 
 @api("GET")
 def representation(request: HttpRequest, rep_id: int) -> JsonResponse:
-    rep = representation_of(request, rep_id)
-    if rep is None:
-        return not_found("representation")
-    return JsonResponse(serializers.representation_json(request, rep))
+    return JsonResponse(serializers.representation_json(request, representation_of(request, rep_id)))
 
 
 @api("GET")
 def media(request: HttpRequest, rep_id: int) -> HttpResponse:
-    rep = representation_of(request, rep_id)
-    if rep is None:
-        return not_found("representation")
-    token = downloads.sign(rep)
+    token = downloads.sign(representation_of(request, rep_id))
     return HttpResponseRedirect(request.build_absolute_uri(reverse("engine:download", args=[token])))
 
 
@@ -214,8 +214,6 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 @api("GET", "POST")
 def annotations(request: HttpRequest, entry_id: int) -> JsonResponse:
     entry = entry_of(request, entry_id)
-    if entry is None:
-        return not_found("entry")
     if request.method == "GET":
         found = entry.annotations.select_related("account")
         return JsonResponse([serializers.annotation_json(request, a) for a in found], safe=False)
@@ -259,7 +257,5 @@ def annotation_fields(request: HttpRequest) -> tuple[dict, str]:
 
 @api("GET")
 def annotation(request: HttpRequest, annotation_id: int) -> JsonResponse:
-    found = Annotation.objects.select_related("account").filter(pk=annotation_id, entry__account=request.account).first()
-    if found is None:
-        return not_found("annotation")
-    return JsonResponse(serializers.annotation_json(request, found))
+    mine = Annotation.objects.select_related("account").filter(entry__account=request.account)
+    return JsonResponse(serializers.annotation_json(request, owned(mine, annotation_id, "annotation")))
