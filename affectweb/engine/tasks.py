@@ -120,7 +120,9 @@ def run_job(job_id: int) -> None:
     if token is None:
         log.info("engine job %s is not queued any more (done, deleted, or taken)", job_id)
         return
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:  # deleted just after the claim
+        return
     with Heartbeat(job_id, token) as heartbeat, tempfile.TemporaryDirectory(prefix="engine-") as tmp:
         try:
             outputs = _analyse(job, Path(tmp), heartbeat.progress)
