@@ -11,6 +11,8 @@ class ProviderForm(forms.ModelForm):
     password = forms.CharField(widget=forms.PasswordInput(render_value=False), required=False,
                                help_text="Leave blank to keep the current password.")
 
+    index_url = forms.URLField(label="Index URL", max_length=500, assume_scheme="https")
+
     class Meta:
         model = Provider
         fields = ["name", "kind", "index_url", "username", "password", "is_default"]

@@ -29,7 +29,7 @@ def _table(media: Media) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
         times.append(arrays["times"])
         faces.append(np.full(n, track.position, dtype=np.int32))
         blocks.append(np.column_stack([
-            arrays[m] if f"{m}.npy" in arrays.files else np.full(n, np.nan, np.float32) for m in names
+            arrays[m] if m in arrays.files else np.full(n, np.nan, np.float32) for m in names
         ]) if names else np.empty((n, 0), np.float32))
     if not frames:
         return np.empty(0, np.int32), np.empty(0), [], np.empty((0, len(names)), np.float32)

@@ -33,7 +33,7 @@ def face_series(
 ) -> dict:
     arrays = track.arrays()
     times = arrays["times"]
-    values = arrays[metric] if f"{metric}.npy" in arrays.files else np.empty(0, np.float32)
+    values = arrays[metric] if metric in arrays.files else np.empty(0, np.float32)
     if len(values):
         lo = 0 if start is None else int(np.searchsorted(times, start, "left"))
         hi = len(times) if end is None else int(np.searchsorted(times, end, "right"))

@@ -29,7 +29,7 @@ class PlotlyFinder(BaseFinder):
         if path == f"{PREFIX}/{FILENAME}":
             match = str(PACKAGE_DATA / FILENAME)
             return [match] if find_all else match
-        return [] if find_all else None
+        return []  # like Django's own finders: find() would wrap a None in a list
 
     def list(self, ignore_patterns):
         yield FILENAME, self.storage

@@ -23,7 +23,9 @@ RETRY_BUDGET = 6  # consecutive transient failures: with backoff, about two minu
 
 
 def _queue():
-    return django_rq.get_queue(QUEUE)
+    # "auto": enqueue now. Uploads enqueue from transaction.on_commit already, and the
+    # jobs themselves run outside transactions; waiting for a commit would only delay.
+    return django_rq.get_queue(QUEUE, commit_mode="auto")
 
 
 def enqueue_submit(media_id: int) -> None:

@@ -1,0 +1,90 @@
+import json
+
+import numpy as np
+import pytest
+from django.contrib.staticfiles import finders
+
+from affectweb.clients.mediaapi import SESSION_V0
+from affectweb.dashboard.ingest import ingest
+from affectweb.dashboard.series import MAX_POINTS
+from tests.factories import MediaFactory
+
+
+def _chart(response) -> dict:
+    html = response.content.decode()
+    start = html.index('<script id="chart-data" type="application/json">') + len(
+        '<script id="chart-data" type="application/json">')
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+def test_it_renders_a_curve_per_face_and_a_summary(alice, analysed):
+    response = alice.get(f"/media/{analysed.pk}/")
+    assert response.status_code == 200
+    chart = _chart(response)
+    assert chart["metric"] == "joy"
+    zero, one = chart["faces"]
+    assert (zero["face_id"], len(zero["x"]), one["face_id"], len(one["x"])) == ("0", 30, "1", 25)
+    assert zero["colour"] != one["colour"]
+    html = response.content.decode()
+    assert f'src="/media/{analysed.pk}/file"' in html and "<video" in html
+    assert "/static/vendor/plotly.min.js" in html
+    assert f"background: {zero['colour']}" in html  # the summary's face label matches the curve
+    assert "49.3 · 98.0 @ 1.4 s" not in html and "48.2 · 98.0 @ 1.4 s" in html
+    picker = html[html.index('<select id="metric">'):html.index("</select>")]
+    assert picker.index("joy") < picker.index("valence") < picker.index("smile")
+    assert "face box x" not in picker
+
+
+def test_it_serves_plotly_from_the_installed_package():
+    path = finders.find("vendor/plotly.min.js")
+    assert path and path.endswith("plotly/package_data/plotly.min.js")
+    assert finders.find("vendor/widgetbundle.js") is None  # only plotly.js is exposed
+
+
+def test_it_downsamples_long_media_and_gives_detail_when_zoomed(alice, study):
+    n = 20_000
+    frames = [{"time": i / 30, "faces": {"0": {"joy": float(i % 100), "anger": 1.0}}} for i in range(n)]
+    media = MediaFactory(study=study, duration=n / 30)
+    ingest(media, json.dumps({"content_type": SESSION_V0, "frames": frames}).encode(), SESSION_V0)
+
+    overview = alice.get(f"/media/{media.pk}/series.json", {"metric": "joy"}).json()
+    [face] = overview["faces"]
+    assert len(face["x"]) == MAX_POINTS
+    assert max(face["y"]) == 99.0 and min(face["y"]) == 0.0  # MinMaxLTTB keeps the extremes
+
+    detail = alice.get(f"/media/{media.pk}/series.json", {"metric": "anger", "start": 100, "end": 110}).json()
+    [face] = detail["faces"]
+    assert len(face["x"]) == 10 * 30 + 3  # every frame in the window, plus one either side
+    assert face["x"][0] < 100 <= face["x"][1] and face["x"][-2] <= 110 < face["x"][-1]
+    assert set(face["y"]) == {1.0}
+
+
+def test_it_breaks_curves_where_a_face_was_away(alice, study):
+    frames = [{"time": t, "faces": {"0": {"joy": 5.0}} if not 1 < t < 4 else {}}
+              for t in np.arange(0, 5, 0.1).round(1).tolist()]
+    media = MediaFactory(study=study)
+    ingest(media, json.dumps({"frames": frames}).encode(), SESSION_V0)
+    [face] = alice.get(f"/media/{media.pk}/series.json", {"metric": "joy"}).json()["faces"]
+    assert face["y"].count(None) == 1
+
+
+@pytest.mark.parametrize("query", [{"metric": "nope"}, {"metric": "joy", "start": "x"}])
+def test_it_rejects_bad_series_queries(alice, analysed, query):
+    assert alice.get(f"/media/{analysed.pk}/series.json", query).status_code == 400
+
+
+def test_it_shows_the_status_of_media_in_flight(alice, study):
+    media = MediaFactory(study=study, status="working", progress=0.42)
+    html = alice.get(f"/studies/{study.pk}/").content.decode()
+    assert "working 42%" in html and "data-in-flight" in html
+    assert alice.get(f"/studies/{study.pk}/status.json").json() == {
+        "media": [{"id": media.pk, "status": "working", "progress": 0.42, "error": ""}]}
+
+
+def test_it_offers_retry_for_failed_media(alice, study, redis_db):
+    media = MediaFactory(study=study, status="error", error="The provider failed (HTTP 500).")
+    html = alice.get(f"/studies/{study.pk}/").content.decode()
+    assert "The provider failed (HTTP 500)." in html and f"/media/{media.pk}/retry" in html
+    assert alice.post(f"/media/{media.pk}/retry").status_code == 302
+    media.refresh_from_db()
+    assert media.status == "queued" and media.error == ""

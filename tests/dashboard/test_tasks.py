@@ -1,0 +1,116 @@
+"""The RQ jobs against the fake provider: each step runs once and schedules the next."""
+
+import math
+from datetime import datetime, timezone
+
+import pytest
+from django_rq import get_queue
+
+from affectweb.dashboard import tasks
+from affectweb.dashboard.models import Media
+from tests.clients.fake_provider import FakeProvider
+from tests.factories import MediaFactory, ProviderFactory
+
+
+@pytest.fixture
+def fake():
+    with FakeProvider() as p:
+        yield p
+
+
+@pytest.fixture
+def media(db, fake, assets_dir):
+    provider = ProviderFactory(index_url=fake.index_url)
+    with open(assets_dir / "fixtures/single_face.jpg", "rb") as fh:
+        return MediaFactory(provider=provider, name="single_face.jpg", file__data=fh.read())
+
+
+def _scheduled(redis_db, with_delay: bool = False) -> list[tuple]:
+    """The jobs scheduled for later (and in how many seconds: RQ stores whole seconds)."""
+    registry = get_queue(tasks.QUEUE).scheduled_job_registry
+    now = datetime.now(timezone.utc)
+    out = []
+    for job_id in registry.get_job_ids():
+        job = get_queue(tasks.QUEUE).fetch_job(job_id)
+        delay = (registry.get_scheduled_time(job_id) - now).total_seconds()
+        out.append((job.func_name.rsplit(".", 1)[1], job.args, *([math.ceil(delay)] if with_delay else [])))
+    redis_db.flushall()
+    return out
+
+
+def _refresh(media) -> Media:
+    media.refresh_from_db()
+    return media
+
+
+def test_it_submits_polls_and_ingests(media, fake, redis_db):
+    tasks.submit(media.pk)
+    assert _refresh(media).job_url.endswith("/jobs/1") and media.status == "queued"
+    assert fake.state.jobs[1].filename == "single_face.jpg"
+    assert media.provider.jobs_url == fake.index_url + "jobs"  # cached for the next upload
+    assert _scheduled(redis_db) == [("poll", (media.pk, 1))]
+
+    tasks.poll(media.pk, 1)
+    assert _refresh(media).status == "working" and media.progress == 0.5
+    assert _scheduled(redis_db) == [("poll", (media.pk, 2))]
+
+    tasks.poll(media.pk, 2)
+    assert _refresh(media).status == "done" and media.faces.count() == 2
+    assert _scheduled(redis_db) == []
+    assert fake.state.storage_auth == [None]  # the redirected download carried no credentials
+
+
+def test_it_keeps_the_providers_error_and_retries_with_a_new_job(media, fake, redis_db):
+    fake.state.outcome = "error"
+    fake.state.polls_to_done = 1
+    tasks.submit(media.pk)
+    tasks.poll(media.pk, 1)
+    assert _refresh(media).status == "error" and media.error == "No decodable video stream."
+    assert media.job_url == ""
+    _scheduled(redis_db)
+
+    tasks.retry(media)
+    assert _refresh(media).status == "queued" and media.error == ""
+    assert [j.func_name for j in get_queue(tasks.QUEUE).get_jobs()] == ["affectweb.dashboard.tasks.submit"]
+
+
+def test_it_backs_off_on_transient_failures_and_honours_throttling(media, fake, redis_db):
+    tasks.submit(media.pk)
+    _scheduled(redis_db)
+    fake.fault("/jobs/", "500")
+    tasks.poll(media.pk, 1)
+    assert _refresh(media).failures == 1 and media.status == "queued"
+    assert _scheduled(redis_db, with_delay=True) == [("poll", (media.pk, 1), 4)]
+    fake.fault("/jobs/", "429", wait=42)
+    tasks.poll(media.pk, 1)
+    assert _scheduled(redis_db, with_delay=True) == [("poll", (media.pk, 1), 42)]
+    assert _refresh(media).failures == 2
+    tasks.poll(media.pk, 1)  # a success resets the budget
+    assert _refresh(media).failures == 0
+
+
+def test_it_gives_up_after_the_retry_budget(media, fake, redis_db):
+    tasks.submit(media.pk)
+    fake.fault("/jobs/", "500", count=100)
+    for _ in range(tasks.RETRY_BUDGET + 1):
+        tasks.poll(media.pk, 1)
+    assert _refresh(media).status == "error"
+    assert media.error == f"The provider failed (HTTP 500). (gave up after {tasks.RETRY_BUDGET + 1} attempts)"
+    assert media.job_url  # the job may still finish: Retry resumes polling it
+    fake.state.faults.clear()
+    redis_db.flushall()
+    tasks.retry(media)
+    assert [j.func_name for j in get_queue(tasks.QUEUE).get_jobs()] == ["affectweb.dashboard.tasks.poll"]
+
+
+def test_it_fails_at_once_on_bad_credentials(media, fake, redis_db):
+    fake.state.password = "changed"
+    tasks.submit(media.pk)
+    assert _refresh(media).status == "error" and "credentials" in media.error
+    assert _scheduled(redis_db) == []
+
+
+def test_it_never_uploads_twice(media, fake, redis_db):
+    tasks.submit(media.pk)
+    tasks.submit(media.pk)  # RQ delivered the job again
+    assert len(fake.state.jobs) == 1
