@@ -141,7 +141,7 @@ def _analyse(job: Job, tmp: Path, progress) -> tuple[SessionResult | None, list[
     (content type, file name, temp path) of each output, all complete on disk."""
     if job.name == "no-op":
         return None, []
-    from affectweb.analysis import pipeline, writers  # heavy imports, only in workers
+    from affectweb.analysis import pipeline, writers  # only workers need the models
 
     rep = job.entry(Entry.Role.INPUT).representations.get()
     # The pipeline wants a path; the storage may be remote, so copy the bytes here.

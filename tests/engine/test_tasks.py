@@ -1,6 +1,7 @@
 """The RQ task and the sweep, run in this process against the real Redis."""
 
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import django_rq
@@ -104,3 +105,16 @@ def test_it_sweeps_from_the_command(job, redis_db, capsys):
     redis_db.flushall()
     call_command("engine_sweep")
     assert "requeued: 1" in capsys.readouterr().out
+
+
+def test_it_records_unreadable_media_as_an_error(api, media, redis_db, media_root):
+    post_job(api, media("single_face.mp4"))
+    job = Job.objects.get()
+    # Cut the stored input short after it was accepted (a disk fault, a bad copy).
+    stored = Path(job.entry(Entry.Role.INPUT).representations.get().file.path)
+    stored.write_bytes(b"")
+    tasks.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "error"
+    assert job.error == "single_face.mp4 is empty (0 bytes); upload the complete file"
+    assert job.entry(Entry.Role.RESULT) is None
