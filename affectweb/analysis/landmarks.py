@@ -92,7 +92,7 @@ def expanded_square(box: tuple[float, float, float, float], frame_w: int, frame_
 class Landmarker:
     """Runs the Face Landmarker on crops; `measure(frame, box)` → FaceObservation | None."""
 
-    def __init__(self, crop_size: int = 256, min_confidence: float = 0.4) -> None:
+    def __init__(self, crop_size: int = 256, min_confidence: float = 0.6) -> None:
         from mediapipe.tasks.python import BaseOptions, vision
 
         options = vision.FaceLandmarkerOptions(
@@ -153,7 +153,9 @@ class Landmarker:
         )
 
     def close(self) -> None:
-        self._landmarker.close()
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
 
 
 def _hue_saturation_histogram(face: np.ndarray) -> np.ndarray:

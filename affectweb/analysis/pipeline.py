@@ -20,7 +20,9 @@ idea), which is what makes 60+ frames/s possible for one face on 2 cores.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
+import threading
 import os
 from dataclasses import dataclass
 
@@ -38,6 +40,7 @@ CROP_SIZE = {"full": 256, "fast": 192}
 MIN_FRAMES_FOR_POOL = 150  # below this, starting processes costs more than it saves
 SEGMENT_FRAMES = (48, 1800)  # bounds on frames per segment
 DUPLICATE_IOU = 0.5  # two crops that converged on the same face
+MIN_TRACK_FRAMES = 3
 
 
 @dataclass
@@ -132,7 +135,19 @@ _ANALYSERS: dict[str, FaceAnalyser] = {}
 def _analyser(quality: str) -> FaceAnalyser:
     if quality not in _ANALYSERS:
         _ANALYSERS[quality] = FaceAnalyser(quality)
+        _close_at_exit(_ANALYSERS[quality].landmarker.close)
     return _ANALYSERS[quality]
+
+
+def _close_at_exit(close) -> None:
+    """Close MediaPipe's graph before its dispatcher thread pool shuts down; left to
+    `__del__` at interpreter exit, it prints a spurious traceback. Thread-shutdown hooks
+    run before plain `atexit` ones and in reverse order, so ours precedes MediaPipe's."""
+    register = getattr(threading, "_register_atexit", atexit.register)
+    try:
+        register(close)
+    except RuntimeError:  # already shutting down
+        pass
 
 
 def _worker_init(quality: str) -> None:
@@ -208,11 +223,16 @@ def _run_tasks(tasks: list[SegmentTask], quality: str, workers: int):
 
 
 def _finish_tracks(tracker: Tracker, plan: FramePlan, info: MediaInfo, options: AnalysisOptions) -> list[Track]:
+    """Metrics and smoothing per track. In a video, a "face" seen in fewer than
+    `MIN_TRACK_FRAMES` frames is a detector false positive (a texture that looked like a
+    face for an instant), not a person: it is dropped and ids are renumbered in order."""
     tracks = []
     for state in tracker.tracks:
         indices = state.indices.array()
+        if info.kind == "video" and len(indices) < min(MIN_TRACK_FRAMES, len(plan.times)):
+            continue
         metrics = all_metrics(state.rows.array())
         if info.kind == "video":
             metrics = smooth_track(indices, plan.times, metrics)
-        tracks.append(Track(state.face_id, indices, {name: metrics[name] for name in METRICS}))
+        tracks.append(Track(str(len(tracks)), indices, {name: metrics[name] for name in METRICS}))
     return tracks

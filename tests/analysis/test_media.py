@@ -1,0 +1,72 @@
+"""Probing and decoding real and derived media with PyAV."""
+
+from __future__ import annotations
+
+import pytest
+
+from affectweb.analysis.media import iter_frames, probe, select_times
+from affectweb.analysis.types import MediaError
+
+
+def test_it_probes_a_video(fixtures_dir):
+    info = probe(fixtures_dir / "single_face.mp4")
+    assert (info.kind, info.codec, info.width, info.height) == ("video", "h264", 640, 360)
+    assert info.frame_count == 72 and info.fps == pytest.approx(30.0)
+    assert info.duration == pytest.approx(2.4, abs=0.05)
+
+
+@pytest.mark.parametrize("name", ["single_face.jpg", "multi_face.jpg"])
+def test_it_probes_a_still_image_as_image(fixtures_dir, name):
+    info = probe(fixtures_dir / name)
+    assert info.kind == "image" and info.duration == 0.0 and info.frame_count == 1
+
+
+def test_it_rejects_an_empty_file(empty_file):
+    with pytest.raises(MediaError, match="empty"):
+        probe(empty_file)
+
+
+def test_it_rejects_a_text_file_named_mp4(text_named_mp4):
+    with pytest.raises(MediaError, match="not a video or image"):
+        probe(text_named_mp4)
+
+
+def test_it_rejects_a_missing_file(tmp_path):
+    with pytest.raises(MediaError, match="cannot read"):
+        probe(tmp_path / "nothing.mp4")
+
+
+def test_it_honours_the_display_matrix_of_a_phone_video(rotated_video):
+    info = probe(rotated_video)
+    assert info.rotation == 90
+    assert (info.width, info.height) == (640, 360)  # as displayed, not as stored (360×640)
+    _, _, rgb = next(iter_frames(rotated_video))
+    assert rgb.shape == (360, 640, 3)
+
+
+def test_it_reads_vp9_webm_and_mkv(webm_video, mkv_video):
+    assert probe(webm_video).codec == "vp9"
+    assert probe(mkv_video).container.startswith("matroska")
+    assert sum(1 for _ in iter_frames(webm_video)) == 24
+
+
+def test_it_streams_frames_with_presentation_times(fixtures_dir):
+    frames = list((i, t) for i, t, _ in iter_frames(fixtures_dir / "single_face.mp4"))
+    assert [i for i, _ in frames] == list(range(72))
+    assert frames[1][1] == pytest.approx(1 / 30) and frames[-1][1] == pytest.approx(71 / 30)
+
+
+def test_it_numbers_a_slice_like_the_whole_file(fixtures_dir):
+    part = [(i, round(t, 4)) for i, t, _ in iter_frames(fixtures_dir / "single_face.mp4", start=1.0, end=1.5)]
+    assert part[0] == (30, 1.0) and part[-1][0] == 44
+
+
+def test_it_samples_frames_at_a_lower_rate(fixtures_dir):
+    times = [t for _, t, _ in iter_frames(fixtures_dir / "single_face.mp4", sample_fps=5)]
+    assert len(times) == 12 and times[1] == pytest.approx(0.2)
+
+
+def test_it_selects_the_first_frame_of_each_tick():
+    import numpy as np
+
+    assert select_times(np.arange(10) / 10, 2).tolist() == [0, 5]
