@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "affectweb.core",
     "affectweb.dashboard",
     "affectweb.engine",
+    "affectweb.tagapi",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,23 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 # Where model files and test fixtures live (scripts/fetch_assets.py fills it).
 ASSETS_DIR = Path(env_str("AFFECTWEB_ASSETS_DIR", str(VAR_DIR / "assets")))
+
+# The Clarifai v1 tag API (docs/tagapi.md).
+TAGAPI_TOKEN_SECONDS = env_int("TAGAPI_TOKEN_SECONDS", 36000)
+TAGAPI_RATE_LIMIT = env_int("TAGAPI_RATE_LIMIT", 600)  # requests per application per window
+TAGAPI_RATE_WINDOW = env_int("TAGAPI_RATE_WINDOW", 60)  # seconds
+TAGAPI_MAX_BATCH_SIZE = env_int("TAGAPI_MAX_BATCH_SIZE", 128)
+TAGAPI_MAX_IMAGE_BYTES = env_int("TAGAPI_MAX_IMAGE_MB", 10) * 1024 * 1024
+TAGAPI_MAX_VIDEO_BYTES = env_int("TAGAPI_MAX_VIDEO_MB", 100) * 1024 * 1024
+TAGAPI_MAX_VIDEO_SECONDS = env_int("TAGAPI_MAX_VIDEO_SECONDS", 600)
+TAGAPI_MAX_VIDEO_BATCH_SIZE = env_int("TAGAPI_MAX_VIDEO_BATCH_SIZE", 1)
+TAGAPI_THREADS = env_int("TAGAPI_THREADS", 2)  # onnxruntime threads per web process
+# Fetching `url` inputs: refused for private, loopback and link-local addresses unless
+# a host name or CIDR here names them.
+TAGAPI_URL_ALLOWLIST = env_list("TAGAPI_URL_ALLOWLIST", "")
+TAGAPI_URL_TIMEOUT = env_float("TAGAPI_URL_TIMEOUT", 20)  # seconds for one whole fetch
+# A full Clarifai batch is 128 files; Django's default stops at 100.
+DATA_UPLOAD_MAX_NUMBER_FILES = TAGAPI_MAX_BATCH_SIZE
 
 LOGGING = {
     "version": 1,

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("engine/affectiva/", include("affectweb.engine.urls")),
+    path("engine/clarifai/", include("affectweb.tagapi.urls")),
     path("", include("affectweb.dashboard.urls")),
 ]

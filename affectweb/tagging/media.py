@@ -21,6 +21,8 @@ import numpy as np
 IMAGE_FORMATS = {"jpeg_pipe", "png_pipe"}
 GIF = "gif"
 VIDEO_FORMATS = {"mov,mp4,m4a,3gp,3g2,mj2"}
+# Shortest side, pixels: smaller says nothing a classifier can read.
+MIN_SIZE = 16
 
 
 class MediaError(Exception):
@@ -30,7 +32,7 @@ class MediaError(Exception):
 @dataclass(frozen=True)
 class Limits:
     max_pixels: int = 3840 * 2160  # per frame, of still images and video alike
-    min_size: int = 16  # shortest side, pixels: smaller says nothing a classifier can read
+    min_size: int = MIN_SIZE
     max_video_seconds: float = 600.0
 
 

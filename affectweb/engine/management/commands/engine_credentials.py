@@ -2,6 +2,7 @@
 
 One subcommand per engine, so each can take the credentials its protocol uses:
     manage.py engine_credentials affectiva --username U --password P
+    manage.py engine_credentials clarifai --client-id I --client-secret S
 To add an engine, write a `handle_<engine>` method and register its arguments in
 `ENGINES` below.
 """
@@ -11,12 +12,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from affectweb.engine.models import Account
+from affectweb.tagapi.models import Application
 
 # engine -> (help, [(flag, help)]): every argument is a required string option.
 ENGINES = {
     "affectiva": (
         "HTTP Basic credentials of the Affectiva Media API",
         [("--username", "user name, often an e-mail address"), ("--password", "any characters, ':' included")],
+    ),
+    "clarifai": (
+        "OAuth2 client credentials of the Clarifai v1 tag API (an application)",
+        [("--client-id", "the application's client id"), ("--client-secret", "the application's client secret")],
     ),
 }
 
@@ -48,3 +54,14 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         account.save()
         self.stdout.write(f"{verb} Affectiva API account {username}.")
+
+    @transaction.atomic
+    def handle_clarifai(self, *, client_id: str, client_secret: str, **options):
+        if not client_id or not client_secret:
+            raise CommandError("The client id and secret cannot be empty.")
+        application = Application.objects.select_for_update().filter(client_id=client_id).first()
+        verb = "Updated" if application else "Created"
+        application = application or Application(client_id=client_id, name=client_id)
+        application.set_secret(client_secret)
+        application.save()
+        self.stdout.write(f"{verb} Clarifai API application {client_id}.")

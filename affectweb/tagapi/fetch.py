@@ -1,0 +1,119 @@
+"""Fetching `url` inputs: a request our server makes on a client's behalf.
+
+Left unchecked, that lets any client read the server's own network — admin ports on
+localhost, cloud metadata at 169.254.169.254, hosts on the private LAN (SSRF). So:
+only http(s); the host is resolved here and *every* address it has must be public
+(unless TAGAPI_URL_ALLOWLIST names the host or a network holding the address); the
+connection then goes to the address that was checked, so a DNS answer that changes
+between check and connect (DNS rebinding) cannot slip through; each redirect is checked
+the same way; and the body is cut off past a size and a total time.
+
+urllib3 directly rather than requests: it does not read proxy settings from the
+environment (a proxy would make the address check meaningless), and it lets us pin
+the address while keeping the host name for TLS verification and the Host header.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+
+MAX_REDIRECTS = 5
+REDIRECTS = {301, 302, 303, 307, 308}
+USER_AGENT = "affectweb-tagapi/1 (Clarifai v1 compatible)"
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class FetchError(Exception):
+    """The URL cannot or may not be fetched; the message is meant for the client."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_bytes: int
+    timeout: float  # seconds for the whole fetch, redirects included
+    allowlist: tuple[str, ...] = ()  # host names, addresses or CIDRs
+
+    def allows(self, host: str, address: IPAddress) -> bool:
+        for entry in self.allowlist:
+            if entry.lower() == host.lower():
+                return True
+            try:
+                if address in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                continue  # a host name entry that is not this host
+        return address.is_global and not address.is_multicast
+
+
+def resolve(host: str, port: int, policy: Policy) -> str:
+    """The address to connect to, once every address of `host` has passed the policy."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve host {host!r}") from exc
+    addresses = [info[4][0] for info in infos]
+    for text in addresses:
+        address = ipaddress.ip_address(text.split("%")[0])
+        address = getattr(address, "ipv4_mapped", None) or address  # ::ffff:127.0.0.1 is loopback
+        if not policy.allows(host, address):
+            raise FetchError(f"refusing to fetch from {host} ({address}): not a public address")
+    return addresses[0]
+
+
+def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"only http and https URLs can be fetched, not {url[:100]!r}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(f"bad port in {url[:100]!r}") from exc
+    host = parts.hostname
+    address = resolve(host, port, policy)
+    remaining = max(0.1, deadline - time.monotonic())
+    timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
+    if parts.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
+                                           server_hostname=host, assert_hostname=host)
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+    netloc = f"[{host}]" if ":" in host else host
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        return pool.urlopen("GET", path, redirect=False, preload_content=False, retries=False, headers={
+            "Host": f"{netloc}:{parts.port}" if parts.port else netloc, "User-Agent": USER_AGENT})
+    except urllib3.exceptions.HTTPError as exc:
+        raise FetchError(f"could not fetch {url[:100]}: {exc.__class__.__name__}") from exc
+
+
+def fetch(url: str, policy: Policy) -> bytes:
+    deadline = time.monotonic() + policy.timeout
+    for _ in range(MAX_REDIRECTS + 1):
+        response = _get(url, policy, deadline)
+        try:
+            if response.status in REDIRECTS and response.headers.get("Location"):
+                url = urljoin(url, response.headers["Location"])
+                continue
+            if response.status != 200:
+                raise FetchError(f"{url[:100]} answered HTTP {response.status}")
+            if int(response.headers.get("Content-Length") or 0) > policy.max_bytes:
+                raise FetchError(f"{url[:100]} is larger than {policy.max_bytes} bytes")
+            body = bytearray()
+            for chunk in response.stream(64 * 1024):
+                body += chunk
+                if len(body) > policy.max_bytes:
+                    raise FetchError(f"{url[:100]} is larger than {policy.max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"fetching {url[:100]} took more than {policy.timeout:.0f} s")
+            return bytes(body)
+        except urllib3.exceptions.HTTPError as exc:
+            raise FetchError(f"could not fetch {url[:100]}: {exc.__class__.__name__}") from exc
+        finally:
+            response.close()  # one connection per fetch: never pooled for reuse
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects")
