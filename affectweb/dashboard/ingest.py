@@ -14,11 +14,13 @@ import io
 import json
 import shutil
 import tempfile
-import zipfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import IO
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 from django.core.files import File
@@ -27,11 +29,13 @@ from django.db import transaction
 
 from affectweb.clients.mediaapi import METRICS_V0, SESSION_V0
 from affectweb.dashboard.metrics import EMOTIONS, EXPRESSIVE_THRESHOLD
-from affectweb.dashboard.models import FaceTrack, Media
+from affectweb.dashboard.models import FaceTrack, Media, pack_arrays
+from affectweb.dashboard.series import overview
 
 TIME_COLUMN = "time stamp (msec)"
 FACE_COLUMN = "face id"
 NO_FACE = "TF"  # what the legacy formats write where the tracker found no face
+CHUNK = 1 << 20
 
 
 class IngestError(Exception):
@@ -69,10 +73,13 @@ def _session_hook():
     keys_seen: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def hook(pairs: list[tuple[str, object]]):
-        if pairs and all(type(v) is float or type(v) is int for _, v in pairs):
-            keys = tuple(k for k, _ in pairs)
-            if "time" not in keys:
-                return _Row(keys_seen.setdefault(keys, keys), array("f", [v for _, v in pairs]))
+        if pairs:
+            keys, values = zip(*pairs)
+            if "time" not in keys:  # a frame, even one with only numbers, stays a dict
+                try:
+                    return _Row(keys_seen.setdefault(keys, keys), array("f", values))
+                except TypeError:  # a non-numeric value: not a face's metrics
+                    pass
         return dict(pairs)
 
     return hook
@@ -108,15 +115,17 @@ def _stack(rows: list[_Row]) -> tuple[list[str], np.ndarray]:
     return list(columns), matrix
 
 
-def parse_session(raw: bytes) -> ParsedResult:
+def parse_session(fh: IO[str]) -> ParsedResult:
     try:
-        doc = json.loads(raw, object_pairs_hook=_session_hook())
+        # The text lives only during loads(): the face matrices are built without it.
+        doc = json.loads(fh.read(), object_pairs_hook=_session_hook())
     except ValueError as e:
         raise IngestError(f"The session JSON is malformed: {e}") from e
     frames = doc.get("frames") if isinstance(doc, dict) else None
     if not isinstance(frames, list):
         raise IngestError("The session JSON has no list of frames.")
-    times = np.empty(len(frames), dtype=np.float64)
+    frame_count = len(frames)
+    times = np.empty(frame_count, dtype=np.float64)
     faces: dict[str, tuple[list[int], list[_Row]]] = {}
     for i, frame in enumerate(frames):
         if not isinstance(frame, dict) or not isinstance(frame.get("time"), (int, float)):
@@ -128,13 +137,15 @@ def parse_session(raw: bytes) -> ParsedResult:
                 entry = faces.setdefault(str(face_id), ([], []))
                 entry[0].append(i)
                 entry[1].append(row)
+    del doc, frames  # keep one copy of the metrics at a time: rows, then matrices
     out = []
-    for face_id, (indices, rows) in faces.items():
+    for face_id in list(faces):
+        indices, rows = faces.pop(face_id)
         names, matrix = _stack(rows)
         frame_idx = np.asarray(indices, dtype=np.int32)
         out.append(FaceData(face_id, frame_idx, times[frame_idx],
                             {n: np.ascontiguousarray(matrix[:, j]) for j, n in enumerate(names)}))
-    return ParsedResult(len(frames), out)
+    return ParsedResult(frame_count, out)
 
 
 def _number(cell: object) -> float:
@@ -165,9 +176,9 @@ def _from_columns(columns: dict[str, list], face_ids: list[str] | None) -> Parse
     return ParsedResult(int(np.count_nonzero(~np.isnan(unique_stamps))), faces)
 
 
-def parse_legacy(raw: bytes) -> ParsedResult:
+def parse_legacy(fh: IO[str]) -> ParsedResult:
     try:
-        metrics = json.loads(raw).get("metrics")
+        metrics = json.load(fh).get("metrics")
     except (ValueError, AttributeError) as e:
         raise IngestError("The metrics JSON is malformed.") from e
     if not isinstance(metrics, dict) or not all(isinstance(v, list) for v in metrics.values()):
@@ -175,8 +186,8 @@ def parse_legacy(raw: bytes) -> ParsedResult:
     return _from_columns(dict(metrics), None)
 
 
-def parse_csv(raw: bytes) -> ParsedResult:
-    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
+def parse_csv(fh: IO[str]) -> ParsedResult:
+    reader = csv.reader(fh)
     header = [h.strip() for h in next(reader, [])]
     rows = [r for r in reader if r]
     table = {name: [r[j] if j < len(r) else "" for r in rows] for j, name in enumerate(header)}
@@ -184,14 +195,15 @@ def parse_csv(raw: bytes) -> ParsedResult:
     return _from_columns(table, face_ids)
 
 
-def parse(raw: bytes, content_type: str) -> ParsedResult:
+def parse(fh: IO[str], content_type: str) -> ParsedResult:
+    """Parse a result document read from a text file (utf-8-sig: CSVs may carry a BOM)."""
     ctype = content_type.split(";")[0].strip()
     if ctype == SESSION_V0:
-        return parse_session(raw)
+        return parse_session(fh)
     if ctype == METRICS_V0:
-        return parse_legacy(raw)
+        return parse_legacy(fh)
     if ctype in ("application/csv", "text/csv"):
-        return parse_csv(raw)
+        return parse_csv(fh)
     raise IngestError(f"Results of type {content_type!r} are not supported.")
 
 
@@ -212,47 +224,68 @@ def summarize(face: FaceData) -> dict:
     return summary
 
 
-def pack(face: FaceData) -> bytes:
-    buf = io.BytesIO()
-    # Explicit member names: metric names may contain spaces, np.savez only adds ".npy".
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        for name, arr in (("times", face.times), ("frames", face.frames), *face.metrics.items()):
-            with zf.open(f"{name}.npy", "w") as member:
-                np.lib.format.write_array(member, np.ascontiguousarray(arr), allow_pickle=False)
-    return buf.getvalue()
+def pack(face: FaceData) -> tuple[bytes, bytes]:
+    """The face's full track, and its chart overview."""
+    track = pack_arrays({"times": face.times, "frames": face.frames, **face.metrics})
+    return track, pack_arrays(overview(face.times, face.metrics))
 
 
-def read_raw(fh: IO[bytes]) -> bytes:
-    """The document's bytes, whether stored gzip-compressed or as downloaded."""
-    head = fh.read(2)
-    fh.seek(0)
-    return gzip.decompress(fh.read()) if head == b"\x1f\x8b" else fh.read()
+@contextmanager
+def plain_file(path: Path) -> Iterator[Path]:
+    """The document as a plain file: stored results are gzip-compressed, downloads are not."""
+    with open(path, "rb") as fh:
+        compressed = fh.read(2) == b"\x1f\x8b"
+    if not compressed:
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+        with gzip.open(path, "rb") as src:
+            shutil.copyfileobj(src, tmp, CHUNK)
+        tmp.flush()
+        yield Path(tmp.name)
 
 
-def _store_raw(media: Media, raw: bytes, digest: str) -> str:
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _store_raw(media_id: int, path: Path, digest: str) -> str:
     # Named by content, so a crash between writing it and committing leaves the row
-    # pointing at the previous, intact file.
-    name = f"results/{media.pk}/{digest[:20]}.gz"
+    # pointing at the previous, intact file. Level 1: provenance, not archival; it
+    # runs in a thread beside the parser (zlib releases the GIL).
+    name = f"results/{media_id}/{digest[:20]}.gz"
     if not default_storage.exists(name):
         with tempfile.TemporaryFile() as tmp:
-            with gzip.GzipFile(fileobj=tmp, mode="wb", compresslevel=6, mtime=0) as gz:
-                gz.write(raw)
+            with open(path, "rb") as src, gzip.GzipFile(fileobj=tmp, mode="wb", compresslevel=1, mtime=0) as gz:
+                shutil.copyfileobj(src, gz, CHUNK)
             tmp.seek(0)
             name = default_storage.save(name, File(tmp))
     return name
 
 
-def ingest(media: Media, raw: bytes, content_type: str) -> bool:
+def ingest(media: Media, path: Path, content_type: str) -> bool:
     """Replace the media's results with this document. False when it was already in."""
-    digest = hashlib.sha256(raw).hexdigest()
-    if media.result_sha256 == digest and media.status == Media.Status.DONE:
-        return False
-    parsed = parse(raw, content_type)
-    name = _store_raw(media, raw, digest)
+    with plain_file(path) as plain:
+        digest = _sha256(plain)
+        if media.result_sha256 == digest and media.status == Media.Status.DONE:
+            return False
+        with ThreadPoolExecutor(1) as pool:
+            stored = pool.submit(_store_raw, media.pk, plain, digest)
+            # Text, not bytes: json would otherwise hold a decoded copy beside them.
+            with open(plain, encoding="utf-8-sig", errors="replace") as fh:
+                parsed = parse(fh, content_type)
+            name = stored.result()
+    with ThreadPoolExecutor() as pool:  # deflate releases the GIL: faces pack in parallel
+        packed = list(pool.map(pack, parsed.faces))
     tracks = [
         FaceTrack(media_id=media.pk, face_id=f.face_id, position=i, frame_count=len(f.frames),
-                  start=float(f.times[0]), end=float(f.times[-1]), data=pack(f), summary=summarize(f))
-        for i, f in enumerate(parsed.faces)
+                  start=float(f.times[0]), end=float(f.times[-1]), data=data, overview=view,
+                  summary=summarize(f))
+        for i, (f, (data, view)) in enumerate(zip(parsed.faces, packed))
     ]
     metric_names = list(dict.fromkeys(n for f in parsed.faces for n in f.metrics))
     with transaction.atomic():
@@ -269,15 +302,8 @@ def ingest(media: Media, raw: bytes, content_type: str) -> bool:
     return True
 
 
-def ingest_file(media: Media, path: Path, content_type: str) -> bool:
-    with open(path, "rb") as fh:
-        return ingest(media, read_raw(fh), content_type)
-
-
 def reingest(media: Media) -> bool:
     """Rebuild the tracks from the stored raw document (after a parser change)."""
-    with media.result_file.open("rb") as fh:
-        raw = read_raw(fh)
     Media.objects.filter(pk=media.pk).update(result_sha256="")
     media.result_sha256 = ""
-    return ingest(media, raw, media.result_type)
+    return ingest(media, Path(media.result_file.path), media.result_type)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import numpy as np
 from django.conf import settings
@@ -120,6 +121,9 @@ class FaceTrack(models.Model):
     # npz (zip-deflated): "times" float64 seconds, "frames" int32 frame indices, and one
     # float32 array per metric. np.load reads members lazily: one metric costs one inflate.
     data = models.BinaryField()
+    # The chart's first view, precomputed: "<metric>.x"/"<metric>.y" float32, at most
+    # series.MAX_POINTS each, so opening a media reads kilobytes, not the whole track.
+    overview = models.BinaryField(default=b"")
     summary = models.JSONField(default=dict)  # {metric: {"mean", "peak", "peak_time"}, "expressive": share}
 
     class Meta:
@@ -127,7 +131,20 @@ class FaceTrack(models.Model):
         constraints = [models.UniqueConstraint(fields=["media", "face_id"], name="unique_face")]
 
     def arrays(self) -> np.lib.npyio.NpzFile:
-        return np.load(io.BytesIO(bytes(self.data)))
+        return np.load(io.BytesIO(self.data))
+
+    def overview_arrays(self) -> np.lib.npyio.NpzFile:
+        return np.load(io.BytesIO(self.overview))
+
+
+def pack_arrays(arrays: dict[str, np.ndarray], compresslevel: int = 1) -> bytes:
+    """Arrays → npz bytes. Written by hand: names may hold spaces, and level 1 is enough."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zf:
+        for name, arr in arrays.items():
+            with zf.open(f"{name}.npy", "w") as member:
+                np.lib.format.write_array(member, np.ascontiguousarray(arr), allow_pickle=False)
+    return buf.getvalue()
 
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]

@@ -27,27 +27,45 @@ def _break_gaps(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.n
     return np.insert(times, gaps, middles), np.insert(values.astype(np.float32), gaps, np.nan)
 
 
-def face_series(
-    track: FaceTrack, metric: str, start: float | None = None, end: float | None = None,
-    max_points: int = MAX_POINTS,
-) -> dict:
-    arrays = track.arrays()
-    times = arrays["times"]
-    values = arrays[metric] if metric in arrays.files else np.empty(0, np.float32)
-    if len(values):
+def _downsample(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(times) <= MAX_POINTS:
+        return times, values
+    keep = MinMaxLTTBDownsampler().downsample(times, np.nan_to_num(values), n_out=MAX_POINTS)
+    return times[keep], values[keep]
+
+
+def overview(times: np.ndarray, metrics: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every metric's whole-media curve, downsampled once at ingestion."""
+    out = {}
+    for name, values in metrics.items():
+        x, y = _downsample(times, values)
+        out[f"{name}.x"], out[f"{name}.y"] = x.astype(np.float32), y
+    return out
+
+
+def face_series(track: FaceTrack, metric: str, start: float | None = None, end: float | None = None) -> dict:
+    if start is None and end is None:
+        arrays = track.overview_arrays()
+        found = f"{metric}.x" in arrays.files
+        times, values = (arrays[f"{metric}.x"], arrays[f"{metric}.y"]) if found else (np.empty(0),) * 2
+    else:
+        arrays = track.arrays()
+        times = arrays["times"]
+        values = arrays[metric] if metric in arrays.files else np.empty(0, np.float32)
         lo = 0 if start is None else int(np.searchsorted(times, start, "left"))
         hi = len(times) if end is None else int(np.searchsorted(times, end, "right"))
         # One point either side of the window, so the curve reaches the chart's edges.
         lo, hi = max(0, lo - 1), min(len(times), hi + 1)
-        times, values = times[lo:hi], values[lo:hi]
-        if len(times) > max_points:
-            keep = MinMaxLTTBDownsampler().downsample(times, np.nan_to_num(values), n_out=max_points)
-            times, values = times[keep], values[keep]
+        times, values = _downsample(times[lo:hi], values[lo:hi])
+    if len(values):
         times, values = _break_gaps(times, values)
+    else:  # the face never had this metric: no curve
+        times = values = np.empty(0)
     return {"face_id": track.face_id, "colour": face_colour(track.position),
             "x": _round(times, 3), "y": _round(values, 2)}
 
 
 def media_series(media_id: int, metric: str, start: float | None = None, end: float | None = None) -> list[dict]:
-    tracks = FaceTrack.objects.filter(media_id=media_id).only("face_id", "position", "data")
+    blob = "overview" if start is None and end is None else "data"
+    tracks = FaceTrack.objects.filter(media_id=media_id).only("face_id", "position", blob)
     return [face_series(t, metric, start, end) for t in tracks]

@@ -15,7 +15,7 @@ from pathlib import Path
 import django_rq
 
 from affectweb.clients.mediaapi import MediaApiClient, NotFoundError, ProviderError, backoff
-from affectweb.dashboard.ingest import IngestError, ingest, read_raw
+from affectweb.dashboard.ingest import IngestError, ingest
 from affectweb.dashboard.models import Media
 
 QUEUE = "default"
@@ -94,10 +94,10 @@ def poll(media_id: int, checks: int = 0) -> None:
 def _fetch(media: Media, client: MediaApiClient, representation) -> None:
     if representation is None:
         raise IngestError("The provider finished but returned no metrics.")
-    with tempfile.TemporaryFile() as tmp:
+    with tempfile.NamedTemporaryFile() as tmp:
         client.download(representation.media_url, tmp)
-        tmp.seek(0)
-        ingest(media, read_raw(tmp), representation.content_type)
+        tmp.flush()
+        ingest(media, Path(tmp.name), representation.content_type)
 
 
 def _failed(media: Media, error: Exception, func, *args) -> None:

@@ -1,8 +1,7 @@
 import pytest
 
-from affectweb.clients.mediaapi import SESSION_V0
-from affectweb.dashboard.ingest import ingest
 from tests.clients.fake_provider import session_json
+from tests.dashboard.helpers import ingest_bytes
 from tests.factories import MediaFactory, StudyFactory, UserFactory
 
 
@@ -25,7 +24,7 @@ def study(user):
 def analysed(study):
     """A media of `study` with two faces ingested (face 1 appears at 0.5 s)."""
     media = MediaFactory(study=study)
-    ingest(media, session_json(frames=30, faces=2), SESSION_V0)
+    ingest_bytes(media, session_json(frames=30, faces=2))
     return media
 
 

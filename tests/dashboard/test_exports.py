@@ -4,8 +4,8 @@ import json
 import zipfile
 
 from affectweb.clients.mediaapi import METRICS_V0
-from affectweb.dashboard.ingest import ingest, parse
 from tests.clients.fake_provider import session_json
+from tests.dashboard.helpers import ingest_bytes, parse_bytes
 from tests.factories import MediaFactory
 
 
@@ -24,8 +24,8 @@ def test_it_exports_one_csv_row_per_frame_and_face(alice, analysed):
 
 
 def test_it_exports_csv_that_reads_back_the_same(alice, analysed):
-    again = parse(_body(alice.get(f"/media/{analysed.pk}/export.csv")), "application/csv")
-    original = parse(session_json(frames=30, faces=2), "application/vnd.affectiva.session.v0+json")
+    again = parse_bytes(_body(alice.get(f"/media/{analysed.pk}/export.csv")), "application/csv")
+    original = parse_bytes(session_json(frames=30, faces=2), "application/vnd.affectiva.session.v0+json")
     for a, b in zip(again.faces, original.faces):
         assert a.face_id == b.face_id and a.frames.tolist() == b.frames.tolist()
         assert {k: v.tolist() for k, v in a.metrics.items()} == {k: v.tolist() for k, v in b.metrics.items()}
@@ -37,7 +37,7 @@ def test_it_exports_the_providers_session_json(alice, analysed):
 
 def test_it_rebuilds_session_json_from_legacy_results(alice, study):
     media = MediaFactory(study=study)
-    ingest(media, json.dumps({"metrics": {"time stamp (msec)": [0, 100], "joy": [1, "TF"]}}).encode(), METRICS_V0)
+    ingest_bytes(media, json.dumps({"metrics": {"time stamp (msec)": [0, 100], "joy": [1, "TF"]}}).encode(), METRICS_V0)
     doc = json.loads(_body(alice.get(f"/media/{media.pk}/session.json")))
     assert doc["frames"] == [{"time": 0.0, "faces": {"0": {"joy": 1.0}}}]
 

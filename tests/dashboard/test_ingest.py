@@ -1,13 +1,14 @@
+import gzip
 import json
 
 import numpy as np
 import pytest
 
 from affectweb.clients.mediaapi import METRICS_V0, SESSION_V0
-from affectweb.dashboard import ingest as ingest_module
-from affectweb.dashboard.ingest import IngestError, ingest, parse, reingest
+from affectweb.dashboard.ingest import IngestError, reingest
 from affectweb.dashboard.models import FaceTrack
 from tests.clients.fake_provider import session_json
+from tests.dashboard.helpers import ingest_bytes, parse_bytes
 from tests.factories import MediaFactory
 
 
@@ -39,7 +40,7 @@ def test_it_keeps_the_raw_document_compressed(analysed):
 
 def test_it_is_idempotent(analysed):
     before = _state(analysed)
-    assert not ingest(analysed, session_json(frames=30, faces=2), SESSION_V0)
+    assert not ingest_bytes(analysed, session_json(frames=30, faces=2), SESSION_V0)
     assert _state(analysed) == before
 
 
@@ -51,16 +52,16 @@ def test_it_replaces_results_atomically_when_a_crash_interrupts(analysed, monkey
 
     monkeypatch.setattr(FaceTrack.objects, "bulk_create", crash)
     with pytest.raises(RuntimeError):
-        ingest(analysed, session_json(frames=10, faces=1), SESSION_V0)
+        ingest_bytes(analysed, session_json(frames=10, faces=1), SESSION_V0)
     assert _state(analysed) == before
-    with analysed.result_file.open("rb") as fh:  # the previous raw document is intact
-        assert ingest_module.read_raw(fh) == session_json(frames=30, faces=2)
+    with gzip.open(analysed.result_file.path) as fh:  # the previous raw document is intact
+        assert fh.read() == session_json(frames=30, faces=2)
 
 
 def test_it_replaces_results_with_a_new_document(analysed, django_capture_on_commit_callbacks):
     old_file = analysed.result_file.name
     with django_capture_on_commit_callbacks(execute=True):
-        assert ingest(analysed, session_json(frames=10, faces=1), SESSION_V0)
+        assert ingest_bytes(analysed, session_json(frames=10, faces=1), SESSION_V0)
     assert FaceTrack.objects.filter(media=analysed).get().frame_count == 10
     assert not analysed.result_file.storage.exists(old_file)
 
@@ -71,7 +72,7 @@ def test_it_keeps_any_numeric_metric_and_tolerates_uneven_frames():
         {"time": 0.1, "faces": {}},
         {"time": 0.2, "faces": {"7": {"joy": 3.0}}},
     ]}
-    result = parse(json.dumps(doc).encode(), SESSION_V0)
+    result = parse_bytes(json.dumps(doc).encode(), SESSION_V0)
     assert result.frame_count == 3
     [face] = result.faces
     assert face.frames.tolist() == [0, 2]
@@ -83,7 +84,7 @@ def test_it_keeps_any_numeric_metric_and_tolerates_uneven_frames():
 def test_it_reads_the_legacy_metrics_json():
     doc = {"content_type": METRICS_V0, "metrics": {
         "time stamp (msec)": [0, 33, 66, 100], "joy": [1, "TF", 3, 4], "smile": [5, "TF", 7, 8]}}
-    [face] = parse(json.dumps(doc).encode(), METRICS_V0).faces
+    [face] = parse_bytes(json.dumps(doc).encode(), METRICS_V0).faces
     assert face.frames.tolist() == [0, 2, 3]
     assert face.times.tolist() == [0.0, 0.066, 0.1]
     assert face.metrics["smile"].tolist() == [5, 7, 8]
@@ -91,7 +92,7 @@ def test_it_reads_the_legacy_metrics_json():
 
 def test_it_reads_csv_with_several_faces():
     csv = ("time stamp (msec),face id,joy,anger\n0,0,10,1\n0,1,20,2\n40,TF,TF,TF\n80,1,30,3\n").encode()
-    result = parse(csv, "application/csv")
+    result = parse_bytes(csv, "application/csv")
     assert result.frame_count == 3
     first, second = result.faces
     assert (first.face_id, first.frames.tolist(), first.metrics["joy"].tolist()) == ("0", [0], [10])
@@ -103,10 +104,10 @@ def test_it_reads_csv_with_several_faces():
                                        (b"x", "image/png")])
 def test_it_explains_unreadable_documents(raw, ctype):
     with pytest.raises(IngestError):
-        parse(raw, ctype)
+        parse_bytes(raw, ctype)
 
 
 def test_it_ingests_a_media_without_faces(study):
     media = MediaFactory(study=study)
-    assert ingest(media, json.dumps({"frames": [{"time": 0, "faces": {}}]}).encode(), SESSION_V0)
+    assert ingest_bytes(media, json.dumps({"frames": [{"time": 0, "faces": {}}]}).encode(), SESSION_V0)
     assert media.status == "done" and media.frame_count == 1 and not media.faces.exists()

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from affectweb.clients.mediaapi import SESSION_V0
-from affectweb.dashboard.ingest import ingest
 from affectweb.dashboard.series import MAX_POINTS
+from tests.dashboard.helpers import ingest_bytes
 from tests.factories import MediaFactory
 
 
@@ -45,7 +45,7 @@ def test_it_downsamples_long_media_and_gives_detail_when_zoomed(alice, study):
     n = 20_000
     frames = [{"time": i / 30, "faces": {"0": {"joy": float(i % 100), "anger": 1.0}}} for i in range(n)]
     media = MediaFactory(study=study, duration=n / 30)
-    ingest(media, json.dumps({"content_type": SESSION_V0, "frames": frames}).encode(), SESSION_V0)
+    ingest_bytes(media, json.dumps({"content_type": SESSION_V0, "frames": frames}).encode(), SESSION_V0)
 
     overview = alice.get(f"/media/{media.pk}/series.json", {"metric": "joy"}).json()
     [face] = overview["faces"]
@@ -63,7 +63,7 @@ def test_it_breaks_curves_where_a_face_was_away(alice, study):
     frames = [{"time": t, "faces": {"0": {"joy": 5.0}} if not 1 < t < 4 else {}}
               for t in np.arange(0, 5, 0.1).round(1).tolist()]
     media = MediaFactory(study=study)
-    ingest(media, json.dumps({"frames": frames}).encode(), SESSION_V0)
+    ingest_bytes(media, json.dumps({"frames": frames}).encode(), SESSION_V0)
     [face] = alice.get(f"/media/{media.pk}/series.json", {"metric": "joy"}).json()["faces"]
     assert face["y"].count(None) == 1
 

@@ -1,0 +1,20 @@
+"""Feeding in-memory documents to the file-based ingestion."""
+
+import io
+import tempfile
+from pathlib import Path
+
+from affectweb.clients.mediaapi import SESSION_V0
+from affectweb.dashboard.ingest import ParsedResult, ingest, parse
+
+
+def ingest_bytes(media, raw: bytes, content_type: str = SESSION_V0) -> bool:
+    """Ingest a document given in memory, as the tasks do with a downloaded file."""
+    with tempfile.NamedTemporaryFile() as tmp:
+        tmp.write(raw)
+        tmp.flush()
+        return ingest(media, Path(tmp.name), content_type)
+
+
+def parse_bytes(raw: bytes, content_type: str) -> ParsedResult:
+    return parse(io.StringIO(raw.decode()), content_type)
