@@ -27,8 +27,11 @@ def smooth_run(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """Centred, edge-normalised convolution of one contiguous run."""
     if len(values) < 2:
         return values
-    num = np.convolve(values.astype(np.float64), kernel, mode="same")
-    den = np.convolve(np.ones(len(values)), kernel, mode="same")
+    # "full" then the centred slice: unlike mode="same", also right for runs shorter
+    # than the kernel.
+    r, n = len(kernel) // 2, len(values)
+    num = np.convolve(values.astype(np.float64), kernel)[r : r + n]
+    den = np.convolve(np.ones(n), kernel)[r : r + n]
     return (num / den).astype(values.dtype)
 
 
