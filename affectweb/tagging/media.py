@@ -1,9 +1,10 @@
 """Decoding what a client sends: a still image, or a video sampled once per second.
 
-Everything goes through PyAV (FFmpeg), which reads the dimensions and duration from
-the headers *before* decoding, so a decompression bomb or a three-hour video is
-refused at the cost of a header read. The container is probed from the bytes, never
-taken from a file name or content type the client chose.
+PyAV (FFmpeg) opens everything first: it reads the dimensions and duration from the
+headers *before* decoding, so a decompression bomb or a three-hour video is refused at
+the cost of a header read. The container is probed from the bytes, never taken from a
+file name or content type the client chose. Videos and GIFs are then decoded by PyAV,
+JPEG and PNG by OpenCV (see `_decode_still`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import av
+import cv2
 import numpy as np
 
 # FFmpeg demuxer names of the formats the Clarifai API accepted: JPEG, PNG, GIF
@@ -21,6 +23,8 @@ import numpy as np
 IMAGE_FORMATS = {"jpeg_pipe", "png_pipe"}
 GIF = "gif"
 VIDEO_FORMATS = {"mov,mp4,m4a,3gp,3g2,mj2"}
+REDUCED_READ = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
+                8: cv2.IMREAD_REDUCED_COLOR_8}
 # Shortest side, pixels: smaller says nothing a classifier can read.
 MIN_SIZE = 16
 
@@ -88,6 +92,18 @@ def _check_size(stream: av.video.stream.VideoStream, limits: Limits) -> None:
         raise MediaError(f"{width}×{height} pixels is smaller than the minimum of {limits.min_size} on each side")
 
 
+def _decode_still(data: bytes, shortest: int) -> np.ndarray:
+    """JPEG and PNG through OpenCV: it applies the EXIF orientation (phones store photos
+    sideways), and decodes a large JPEG at 1/2, 1/4 or 1/8 scale in the DCT domain, many
+    times faster than decoding every pixel the classifier's 224×224 input would discard."""
+    # The classifier reads the central 87.5 % of the shorter side at 224 px: keep ≥ 256.
+    factor = max((f for f in (1, 2, 4, 8) if shortest // f >= 256), default=1)
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), REDUCED_READ[factor])
+    if bgr is None:
+        raise MediaError("the image could not be decoded")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
 def _first_frames(container: av.container.InputContainer, count: int) -> list[av.VideoFrame]:
     frames = []
     for frame in container.decode(video=0):
@@ -115,6 +131,10 @@ def open_media(data: bytes, limits: Limits) -> Still | Video:
                 raise MediaError(f"the video lasts {duration:.0f} s, more than the limit of "
                                  f"{limits.max_video_seconds:.0f} s")
             return Video(container, limits)
+        if fmt in IMAGE_FORMATS:
+            context = container.streams.video[0].codec_context
+            container.close()
+            return Still(_decode_still(data, min(context.width, context.height)))
         frames = _first_frames(container, 2)
         if not frames:
             raise MediaError("the image has no picture in it")
