@@ -115,37 +115,107 @@ def _stack(rows: list[_Row]) -> tuple[list[str], np.ndarray]:
     return list(columns), matrix
 
 
+class _Reader:
+    """Decodes a JSON document value by value from a text stream, without reading it whole.
+
+    Only the top-level object and the `frames` array are walked here; every other value
+    (a frame, the configuration) goes to json's C decoder in one piece.
+    """
+
+    def __init__(self, fh: IO[str], decoder: json.JSONDecoder):
+        self.fh, self.decoder = fh, decoder
+        self.buf, self.pos = "", 0
+
+    def _fill(self) -> bool:
+        chunk = self.fh.read(CHUNK)
+        self.buf, self.pos = self.buf[self.pos:] + chunk, 0
+        return bool(chunk)
+
+    def peek(self) -> str:
+        """The next non-blank character ("" at the end), left unconsumed."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buf) or not self._fill():
+                return self.buf[self.pos:self.pos + 1]
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise IngestError(f"The session JSON is malformed: expected {char!r} at {self.describe()}.")
+        self.pos += 1
+
+    def value(self):
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as e:
+                if not self._fill():  # truly malformed, not just cut at the buffer's end
+                    raise IngestError(f"The session JSON is malformed: {e.msg} at {self.describe()}.") from e
+                continue
+            # A number may run on into the next chunk: only trust one followed by text.
+            if end < len(self.buf) or not self._fill():
+                self.pos = end
+                return value
+
+    def describe(self) -> str:
+        return repr(self.buf[self.pos:self.pos + 20]) or "the end"
+
+    def items(self):
+        """Each key of the top-level object; the caller reads its value before the next."""
+        self.expect("{")
+        while self.peek() != "}":
+            key = self.value()
+            self.expect(":")
+            yield key
+            if self.peek() == ",":
+                self.pos += 1
+        self.expect("}")
+
+    def elements(self):
+        self.expect("[")
+        while self.peek() != "]":
+            yield self.value()
+            if self.peek() == ",":
+                self.pos += 1
+        self.expect("]")
+
+
 def parse_session(fh: IO[str]) -> ParsedResult:
-    try:
-        # The text lives only during loads(): the face matrices are built without it.
-        doc = json.loads(fh.read(), object_pairs_hook=_session_hook())
-    except ValueError as e:
-        raise IngestError(f"The session JSON is malformed: {e}") from e
-    frames = doc.get("frames") if isinstance(doc, dict) else None
-    if not isinstance(frames, list):
-        raise IngestError("The session JSON has no list of frames.")
-    frame_count = len(frames)
-    times = np.empty(frame_count, dtype=np.float64)
+    # Streamed frame by frame: an hour of video is ~300 MB of text that never needs to
+    # be in memory at once; each face's metrics shrink to a _Row as they are decoded.
+    reader = _Reader(fh, json.JSONDecoder(object_pairs_hook=_session_hook()))
+    times: list[float] = []
     faces: dict[str, tuple[list[int], list[_Row]]] = {}
-    for i, frame in enumerate(frames):
-        if not isinstance(frame, dict) or not isinstance(frame.get("time"), (int, float)):
-            raise IngestError(f"Frame {i} of the session JSON has no time.")
-        times[i] = frame["time"]
-        for face_id, value in (frame.get("faces") or {}).items():
-            row = _as_row(value)
-            if row is not None:
-                entry = faces.setdefault(str(face_id), ([], []))
-                entry[0].append(i)
-                entry[1].append(row)
-    del doc, frames  # keep one copy of the metrics at a time: rows, then matrices
+    found = False
+    for key in reader.items():
+        if key != "frames":
+            reader.value()  # content_type, configuration: nothing to store
+            continue
+        if reader.peek() != "[":
+            raise IngestError("The session JSON has no list of frames.")
+        found = True
+        for i, frame in enumerate(reader.elements()):
+            if not isinstance(frame, dict) or not isinstance(frame.get("time"), (int, float)):
+                raise IngestError(f"Frame {i} of the session JSON has no time.")
+            times.append(frame["time"])
+            for face_id, value in (frame.get("faces") or {}).items():
+                row = _as_row(value)
+                if row is not None:
+                    entry = faces.setdefault(str(face_id), ([], []))
+                    entry[0].append(i)
+                    entry[1].append(row)
+    if not found:
+        raise IngestError("The session JSON has no list of frames.")
+    all_times = np.asarray(times, dtype=np.float64)
     out = []
-    for face_id in list(faces):
+    for face_id in list(faces):  # popped as stacked: one copy of the metrics at a time
         indices, rows = faces.pop(face_id)
         names, matrix = _stack(rows)
         frame_idx = np.asarray(indices, dtype=np.int32)
-        out.append(FaceData(face_id, frame_idx, times[frame_idx],
+        out.append(FaceData(face_id, frame_idx, all_times[frame_idx],
                             {n: np.ascontiguousarray(matrix[:, j]) for j, n in enumerate(names)}))
-    return ParsedResult(frame_count, out)
+    return ParsedResult(len(all_times), out)
 
 
 def _number(cell: object) -> float:
@@ -275,7 +345,6 @@ def ingest(media: Media, path: Path, content_type: str) -> bool:
             return False
         with ThreadPoolExecutor(1) as pool:
             stored = pool.submit(_store_raw, media.pk, plain, digest)
-            # Text, not bytes: json would otherwise hold a decoded copy beside them.
             with open(plain, encoding="utf-8-sig", errors="replace") as fh:
                 parsed = parse(fh, content_type)
             name = stored.result()

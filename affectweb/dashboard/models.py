@@ -105,6 +105,12 @@ class Media(models.Model):
     def in_flight(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.WORKING)
 
+    @property
+    def status_label(self) -> str:
+        if self.status == self.Status.WORKING and self.progress is not None:
+            return f"working {round(self.progress * 100)}%"
+        return self.status
+
     def status_json(self) -> dict:
         return {"id": self.pk, "status": self.status, "progress": self.progress, "error": self.error}
 
