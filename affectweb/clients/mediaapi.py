@@ -107,16 +107,23 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
+def _fraction(progress: Any) -> float | None:
+    """Progress as 0.0–1.0. Our engine reports whole percents; a float up to 1 is a fraction."""
+    if isinstance(progress, bool) or not isinstance(progress, (int, float)):
+        return None
+    value = progress / 100 if isinstance(progress, int) or progress > 1 else progress
+    return min(1.0, max(0.0, float(value)))
+
+
 def _parse_job(data: Any, url: str) -> Job:
     if not isinstance(data, dict) or data.get("status") not in JOB_STATUSES:
         raise TransientError(f"The provider sent an unreadable job description for {url}.")
-    progress = data.get("progress")
     error = data.get("error") or data.get("message")
     return Job(
         url=data.get("self") or url,
         status=data["status"],
         name=str(data.get("name") or ""),
-        progress=float(progress) if isinstance(progress, (int, float)) else None,
+        progress=_fraction(data.get("progress")),
         error=str(error) if error else None,
         results=tuple(_parse_entries(data.get("result"))),
     )

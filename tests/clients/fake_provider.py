@@ -130,7 +130,7 @@ class ProviderHandler(_Handler):
         data = {
             "self": f"{self._base()}/jobs/{job.id}", "status": status, "name": job.name,
             "author": state.username, "updated": "20261124T04:00:00Z", "published": "20261124T04:00:00Z",
-            "progress": min(1.0, job.polls / state.polls_to_done),
+            "progress": min(100, 100 * job.polls // state.polls_to_done),  # percent, as our engine
             "input": [{"self": f"{self._base()}/entries/in{job.id}", "representations": []}],
         }
         if status == "error":

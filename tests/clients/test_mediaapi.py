@@ -5,7 +5,7 @@ import pytest
 
 from affectweb.clients.mediaapi import (
     SESSION_V0, AuthError, MediaApiClient, NotFoundError, ProviderError, ThrottledError, TransientError,
-    backoff,
+    _parse_job, backoff,
 )
 from tests.clients.fake_provider import session_json
 
@@ -105,6 +105,12 @@ def test_it_explains_an_index_without_jobs(provider):
     client = MediaApiClient(provider.index_url + "nothing", provider.state.username, provider.state.password)
     with pytest.raises(ProviderError):
         client.check()
+
+
+@pytest.mark.parametrize("reported,fraction", [(50, 0.5), (1, 0.01), (0.25, 0.25), (1.0, 1.0), (37.5, 0.375),
+                                               (None, None), ("half", None), (250, 1.0)])
+def test_it_reads_progress_as_percent_or_fraction(reported, fraction):
+    assert _parse_job({"status": "working", "progress": reported}, "u").progress == fraction
 
 
 def test_it_backs_off_exponentially_with_a_cap():
