@@ -5,7 +5,7 @@ directory, submits N copies of a short video to the jobs URL at the same moment,
 for all to be done, and compares the wall time with analysing the same files one after
 another with `affectweb.analysis.pipeline.analyze` in one process. Target: ≤ 1.2×.
 
-    .venv/bin/python bench/bench_engine.py [--jobs 20] [--workers 2] [--media PATH]
+    .venv/bin/python bench/bench_engine.py [--jobs 20] [--workers 2] [--worker-class C] [--media PATH]
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def baseline(media: Path, jobs: int) -> float:
     return float(out.strip().splitlines()[-1])
 
 
-def engine(media: Path, jobs: int, workers: int, tmp: Path) -> tuple[float, float]:
+def engine(media: Path, jobs: int, workers: int, worker_class: str, tmp: Path) -> tuple[float, float]:
     """Returns (seconds until every job was accepted, seconds until every job was done)."""
     redis_port, web_port = free_port(), free_port()
     env = {
@@ -90,7 +90,7 @@ def engine(media: Path, jobs: int, workers: int, tmp: Path) -> tuple[float, floa
         start(PYTHON, "-m", "gunicorn", "affectweb.wsgi", "--bind", f"127.0.0.1:{web_port}",
               "--workers", "2", "--threads", "4", "--timeout", "300")
         for _ in range(workers):
-            start(PYTHON, "manage.py", "rqworker", "engine")
+            start(PYTHON, "manage.py", "rqworker", "engine", "--worker-class", worker_class)
         index = f"http://127.0.0.1:{web_port}/engine/affectiva/"
         http = requests.Session()
         http.auth = (user, password)
@@ -130,15 +130,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="RQ workers on the engine queue")
+    parser.add_argument("--worker-class", default="affectweb.engine.worker.EngineWorker",
+                        help="e.g. rq.worker.Worker for RQ's fork-per-job worker")
     parser.add_argument("--media", type=Path, default=ROOT / "var/assets/fixtures/single_face.mp4")
     args = parser.parse_args()
 
-    print(f"engine benchmark: {args.jobs} × {args.media.name}, {args.workers} RQ workers, "
-          f"{os.cpu_count()} CPU cores")
+    print(f"engine benchmark: {args.jobs} × {args.media.name}, {args.workers} × {args.worker_class}, "
+          f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f}")
     alone = baseline(args.media, args.jobs)
     print(f"analyze() back to back:  {alone:7.1f} s  ({alone / args.jobs:.2f} s a file)")
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
-        accepted, total = engine(args.media, args.jobs, args.workers, Path(tmp))
+        accepted, total = engine(args.media, args.jobs, args.workers, args.worker_class, Path(tmp))
     print(f"engine, all accepted:    {accepted:7.1f} s")
     print(f"engine, all done:        {total:7.1f} s  ({total / args.jobs:.2f} s a job)")
     print(f"ratio engine / alone:    {total / alone:7.2f}×  (target ≤ 1.20×)")

@@ -19,6 +19,7 @@ from django.test import Client
 from affectweb.engine.models import Account, Job
 from tests.conftest import ROOT
 
+WORKER_CLASS = "affectweb.engine.worker.EngineWorker"
 USERNAME = "user@example.com"
 PASSWORD = "p:ss wörd@1"  # a colon, a space, an @ and a non-ASCII letter
 
@@ -83,14 +84,14 @@ def post_job(api: Client, upload, name: str | None = None):
 
 class Workers:
     """`manage.py rqworker engine` subprocesses, each in its own process group so a
-    SIGKILL takes its work horse and analysis processes down with it (a dead machine)."""
+    SIGKILL takes its analysis processes down with it (a dead machine)."""
 
     def __init__(self):
         self.procs: list[subprocess.Popen] = []
 
     def start(self) -> subprocess.Popen:
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "rqworker", "engine"],
+            [sys.executable, "manage.py", "rqworker", "engine", "--worker-class", WORKER_CLASS],
             cwd=ROOT,
             env={
                 **os.environ,

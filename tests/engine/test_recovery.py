@@ -56,3 +56,11 @@ def test_it_refuses_a_truncated_video_it_cannot_probe(api, assets_dir, db):
     response = post_job(api, SimpleUploadedFile("cut.mp4", data[: len(data) // 2]))
     assert response.status_code == 400
     assert "cut.mp4 is not a video or image we can read; it may be truncated" in response.json()["error"]
+
+
+def test_it_sweeps_when_a_worker_starts(api, media, workers, transactional_db, redis_db):
+    response = post_job(api, media("single_face.jpg"), "no-op")
+    assert response.status_code == 201
+    redis_db.flushall()  # Redis restarted and lost the queue; the database still has the job
+    workers.start()
+    assert wait_for_status(Job.objects.get().pk, {"done", "error"}, timeout=60).status == "done"
