@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 
@@ -23,7 +24,12 @@ class Input:
     local_id: str = ""
     url: str = ""
     data: bytes | None = None
+    upload: UploadedFile | None = None  # read only when its turn comes: one in memory at a time
     error: str = ""  # set when the input was unusable before any fetching
+
+    def content(self) -> bytes | None:
+        """The bytes sent in the request, if any (None for a `url` input)."""
+        return self.upload.read() if self.upload is not None else self.data
 
 
 @dataclass
@@ -67,12 +73,21 @@ def _fields(request: HttpRequest) -> tuple[dict[str, list[str]], list[Input]]:
     fields = {key: request.POST.getlist(key) for key in request.POST}
     files = request.FILES.getlist("encoded_data")
     limit = max(settings.TAGAPI_MAX_IMAGE_BYTES, settings.TAGAPI_MAX_VIDEO_BYTES)
-    data = [Input(error=f"the file is larger than {limit} bytes") if f.size > limit else Input(data=f.read())
+    data = [Input(error=f"the file is larger than {limit} bytes") if f.size > limit else Input(upload=f)
             for f in files]
     return fields, data
 
 
+def most_bytes() -> int:
+    """The largest body a valid request can have: a full batch of the largest images and
+    videos. Anything longer is refused before Django spools its files to disk."""
+    return (settings.TAGAPI_MAX_BATCH_SIZE * settings.TAGAPI_MAX_IMAGE_BYTES
+            + settings.TAGAPI_MAX_VIDEO_BATCH_SIZE * settings.TAGAPI_MAX_VIDEO_BYTES)
+
+
 def parse(request: HttpRequest) -> Parsed:
+    if int(request.META.get("CONTENT_LENGTH") or 0) > most_bytes():
+        raise BadRequest(f"The request body is larger than {most_bytes()} bytes.")
     try:
         fields, encoded = _fields(request)
     except RequestDataTooBig as exc:

@@ -18,7 +18,7 @@ from django.conf import settings
 
 from affectweb.tagapi.fetch import FetchError, Policy, fetch
 from affectweb.tagapi.inputs import Input
-from affectweb.tagging.classifier import Classifier
+from affectweb.tagging.classifier import BATCH_SIZE, Classifier
 from affectweb.tagging.faces import FaceTags
 from affectweb.tagging.media import Limits, MediaError, Still, Video, open_media
 from affectweb.tagging.tagger import FrameTags, Tagger, VideoTags
@@ -71,8 +71,9 @@ class Outcome:
 def _content(item: Input) -> bytes:
     if item.error:
         raise MediaError(item.error)
-    if item.data is not None:
-        return item.data
+    data = item.content()
+    if data is not None:
+        return data
     policy = Policy(max(settings.TAGAPI_MAX_IMAGE_BYTES, settings.TAGAPI_MAX_VIDEO_BYTES),
                     settings.TAGAPI_URL_TIMEOUT, tuple(settings.TAGAPI_URL_ALLOWLIST))
     try:
@@ -83,8 +84,7 @@ def _content(item: Input) -> bytes:
 
 def _open(item: Input) -> tuple[str, Still | Video]:
     data = _content(item)
-    # Clarifai's docids were content hashes too: the same image always gets the same id.
-    docid = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    docid = _docid(data)
     media = open_media(data, limits())
     if isinstance(media, Still) and len(data) > settings.TAGAPI_MAX_IMAGE_BYTES:
         raise MediaError(f"the image is larger than max_image_bytes ({settings.TAGAPI_MAX_IMAGE_BYTES})")
@@ -110,30 +110,40 @@ def _video_result(video: VideoTags, ops: list[str]) -> dict:
     return result
 
 
+def _docid(data: bytes) -> str:
+    # Clarifai's docids were content hashes too: the same image always gets the same id.
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
 def run(inputs: list[Input], ops: list[str], select: list[str] | None) -> list[Outcome]:
-    outcomes, stills, videos = [], [], []
-    for item in inputs:
+    """Inputs are read, decoded and tagged a classifier batch at a time, so a request
+    of 128 large photos holds at most `BATCH_SIZE` decoded images in memory."""
+    outcomes = [Outcome(item, _docid((item.url or item.error).encode())) for item in inputs]
+    stills: list[tuple[Outcome, Still]] = []
+    videos = 0
+
+    def tag_stills() -> None:
+        for (outcome, _), tags in zip(stills, tagger().tag_stills([m for _, m in stills], select)):
+            outcome.result = _still_result(tags, ops)
+        stills.clear()
+
+    for outcome in outcomes:
         try:
-            docid, media = _open(item)
-        except MediaError as exc:
-            outcome = Outcome(item, hashlib.md5((item.url or item.error).encode(), usedforsecurity=False).hexdigest())
-            outcome.fail(str(exc))
-            outcomes.append(outcome)
-            continue
-        outcomes.append(Outcome(item, docid))
-        (stills if isinstance(media, Still) else videos).append((outcomes[-1], media))
-    # All images in one classifier pass: batches use the cores far better than one by one.
-    for (outcome, _), tags in zip(stills, tagger().tag_stills([m for _, m in stills], select)):
-        outcome.result = _still_result(tags, ops)
-    for number, (outcome, video) in enumerate(videos):
-        if number >= settings.TAGAPI_MAX_VIDEO_BATCH_SIZE:
-            outcome.fail(f"more videos than max_video_batch_size ({settings.TAGAPI_MAX_VIDEO_BATCH_SIZE}) in one request")
-            video.container.close()
-            continue
-        try:
-            outcome.result = _video_result(tagger().tag_video(video, select), ops)
+            outcome.docid, media = _open(outcome.item)
+            if isinstance(media, Still):
+                stills.append((outcome, media))
+                if len(stills) == BATCH_SIZE:
+                    tag_stills()
+                continue
+            videos += 1
+            if videos > settings.TAGAPI_MAX_VIDEO_BATCH_SIZE:
+                media.container.close()
+                raise MediaError(f"more videos than max_video_batch_size "
+                                 f"({settings.TAGAPI_MAX_VIDEO_BATCH_SIZE}) in one request")
+            outcome.result = _video_result(tagger().tag_video(media, select), ops)
         except MediaError as exc:
             outcome.fail(str(exc))
+    tag_stills()
     return outcomes
 
 

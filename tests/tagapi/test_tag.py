@@ -110,3 +110,28 @@ def test_it_limits_videos_per_request_and_their_duration(api, auth, settings, as
     body = requests.post(api("tag"), headers=auth, files=files).json()
     assert body["status_code"] == "PARTIAL_ERROR"
     assert "max_video_batch_size" in body["results"][1]["status_msg"]
+
+
+def test_it_limits_bytes_per_image_and_per_request(api, auth, settings, assets_dir):
+    settings.TAGAPI_MAX_IMAGE_BYTES = 20_000  # single_face.jpg has ~80 kB
+    files = [("encoded_data", ("a.jpg", jpeg(assets_dir), "image/jpeg"))]
+    result = requests.post(api("tag"), headers=auth, files=files).json()["results"][0]
+    assert result["status_code"] == "CLIENT_ERROR" and "max_image_bytes" in result["status_msg"]
+    settings.TAGAPI_MAX_VIDEO_BYTES = 20_000
+    response = requests.post(api("tag"), headers=auth, files=files)
+    assert response.status_code == 400 and "the file is larger than 20000 bytes" in response.text
+    settings.TAGAPI_MAX_BATCH_SIZE = 1
+    response = requests.post(api("tag"), headers=auth, files=files)
+    assert response.status_code == 400 and "request body is larger than 40000 bytes" in response.text
+
+
+def test_it_keeps_the_order_across_classifier_batches(api, auth, assets_dir):
+    one, group = jpeg(assets_dir), jpeg(assets_dir, "multi_face.jpg")
+    images = [one] * 16 + [b"broken", group]  # the classifier takes 16 at a time
+    files = [("encoded_data", (f"{i}.jpg", data, "image/jpeg")) for i, data in enumerate(images)]
+    body = requests.post(api("tag"), headers=auth, files=files, data={"local_id": [str(i) for i in range(18)]}).json()
+    assert body["status_code"] == "PARTIAL_ERROR"
+    assert [r["local_id"] for r in body["results"]] == [str(i) for i in range(18)]
+    assert body["results"][16]["status_code"] == "CLIENT_ERROR"
+    assert "people" in body["results"][17]["result"]["tag"]["classes"]
+    assert "people" not in body["results"][15]["result"]["tag"]["classes"]
