@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from rq.job import JobStatus
+from rq.timeouts import JobTimeoutException
 
 from affectweb.analysis.types import AnalysisOptions, MediaError, SessionResult
 from affectweb.engine.models import (
@@ -128,6 +129,9 @@ def run_job(job_id: int) -> None:
             outputs = _analyse(job, Path(tmp), heartbeat.progress)
         except MediaError as exc:
             _finish(job_id, token, error=str(exc))
+            return
+        except JobTimeoutException:
+            _finish(job_id, token, error="The analysis took longer than the workers' time limit (RQ_JOB_TIMEOUT).")
             return
         except Exception as exc:
             log.exception("engine job %s failed", job_id)

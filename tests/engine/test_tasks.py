@@ -118,3 +118,16 @@ def test_it_records_unreadable_media_as_an_error(api, media, redis_db, media_roo
     assert job.status == "error"
     assert job.error == "single_face.mp4 is empty (0 bytes); upload the complete file"
     assert job.entry(Entry.Role.RESULT) is None
+
+
+def test_it_explains_a_timeout(job, monkeypatch):
+    from rq.timeouts import JobTimeoutException
+
+    def too_slow(*args):
+        raise JobTimeoutException("Task exceeded maximum timeout value (1 seconds)")
+
+    monkeypatch.setattr(tasks, "_analyse", too_slow)
+    tasks.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "error"
+    assert "time limit (RQ_JOB_TIMEOUT)" in job.error
