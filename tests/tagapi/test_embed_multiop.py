@@ -26,3 +26,15 @@ def test_it_needs_known_operations(api, auth, assets_dir):
     for op in ["", "tag,colour"]:
         response = requests.post(api("multiop"), headers=auth, files=upload(assets_dir), data={"op": op})
         assert response.status_code == 400 and "op must be" in response.json()["status_msg"]
+
+
+def test_it_embeds_a_video_per_second(api, auth):
+    import numpy as np
+
+    from tests.tagging.conftest import encode_video
+
+    frames = [np.full((64, 64, 3), i * 12, np.uint8) for i in range(20)]
+    files = {"encoded_data": ("v.mp4", encode_video(frames, fps=10), "video/mp4")}
+    result = requests.post(api("multiop"), headers=auth, files=files, data={"op": "tag,embed"}).json()["results"][0]
+    assert result["result"]["tag"]["timestamps"] == result["result"]["embed"]["timestamps"] == [0.0, 1.0]
+    assert [len(e) for e in result["result"]["embed"]["embed"]] == [1280, 1280]

@@ -135,3 +135,17 @@ def test_it_keeps_the_order_across_classifier_batches(api, auth, assets_dir):
     assert body["results"][16]["status_code"] == "CLIENT_ERROR"
     assert "people" in body["results"][17]["result"]["tag"]["classes"]
     assert "people" not in body["results"][15]["result"]["tag"]["classes"]
+
+
+def test_it_answers_server_error_when_tagging_breaks(api, auth, assets_dir, monkeypatch):
+    from affectweb.tagapi import service
+
+    def broken():
+        raise RuntimeError("model file went missing")
+
+    monkeypatch.setattr(service, "tagger", broken)
+    files = {"encoded_data": ("a.jpg", jpeg(assets_dir), "image/jpeg")}
+    response = requests.post(api("tag"), headers=auth, files=files)
+    assert response.status_code == 500
+    assert response.json() == {"status_code": "SERVER_ERROR", "results": [],
+                               "status_msg": "The request could not be processed; the error was logged."}
