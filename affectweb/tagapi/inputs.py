@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError

@@ -36,6 +36,3 @@ class FaceTags:
         if len(scores) > 1:
             tags["people"] = scores[1]
         return tags
-
-
-FACE_CLASSES = ("face", "person", "people")

@@ -10,10 +10,10 @@ from itertools import islice
 import numpy as np
 
 from affectweb.tagging.classifier import BATCH_SIZE, Classifier
-from affectweb.tagging.faces import FACE_CLASSES
 from affectweb.tagging.media import Still, Video
 
 TOP_TAGS = 20  # what Clarifai's v1 API returned per image
+# Extra tags for a frame, e.g. {"person": 0.93} from the face detector (faces.FaceTags).
 FaceHook = Callable[[np.ndarray], dict[str, float]]
 
 
@@ -38,16 +38,16 @@ class Tagger:
         self.classifier, self.faces, self.top = classifier, faces, top
         self._index = {name.lower(): i for i, name in enumerate(classifier.names)}
 
-    @property
-    def classes(self) -> tuple[str, ...]:
-        return self.classifier.names + (FACE_CLASSES if self.faces else ())
+    def _score(self, name: str, probs: np.ndarray, extra: dict[str, float]) -> float:
+        key = name.lower()  # clients' class names come in any case
+        if key in extra:
+            return extra[key]
+        return float(probs[self._index[key]]) if key in self._index else 0.0
 
-    def _rank(self, probs: np.ndarray, extra: dict[str, float], select: list[str] | None) -> tuple[list[str], list[float]]:
+    def _rank(self, probs: np.ndarray, extra: dict[str, float],
+              select: list[str] | None) -> tuple[list[str], list[float]]:
         if select is not None:
-            scores = [extra[name.lower()] if name.lower() in extra
-                      else float(probs[self._index[name.lower()]]) if name.lower() in self._index else 0.0
-                      for name in select]
-            return list(select), [round(p, 6) for p in scores]
+            return list(select), [round(self._score(name, probs, extra), 6) for name in select]
         best = np.argpartition(-probs, self.top)[: self.top]
         ranked = [(self.classifier.names[i], float(probs[i])) for i in best] + list(extra.items())
         ranked.sort(key=lambda item: -item[1])
