@@ -1,0 +1,69 @@
+"""The whole chain for real: dashboard → HTTP → bundled engine → RQ worker → ingestion.
+
+A live server (a thread of the test process) serves both the dashboard and the engine;
+one `rqworker default engine --with-scheduler` subprocess runs the dashboard's polling
+jobs and the engine's analyses, as `make run` does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from affectweb.dashboard.models import Media, Provider
+from affectweb.engine.models import Account
+from tests.conftest import ROOT
+
+ENGINE_USER, ENGINE_PASSWORD = "dashboard@example.org", "pä ss:w@rd"
+
+
+@pytest.fixture(scope="session")
+def live_server_media_url():
+    """Request before `live_server`: Django's live server cannot start with MEDIA_URL =
+    None (our setting: no URL serves uploads), it needs a string."""
+    if settings.MEDIA_URL is None:
+        settings.MEDIA_URL = "/live-server-media/"
+
+
+@pytest.fixture
+def engine_provider(live_server_media_url, live_server, transactional_db) -> Provider:
+    account = Account(username=ENGINE_USER)
+    account.set_password(ENGINE_PASSWORD)
+    account.save()
+    return Provider.objects.create(name="engine", index_url=f"{live_server.url}/engine/affectiva/",
+                                   username=ENGINE_USER, password=ENGINE_PASSWORD, is_default=True)
+
+
+@pytest.fixture
+def worker(redis_db, engine_provider):
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "rqworker", "default", "engine", "--with-scheduler",
+         "--worker-class", "affectweb.engine.worker.EngineWorker"],
+        cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
+             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+             "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"},
+    )
+    yield proc
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+def wait_until_analysed(timeout: float = 240) -> Media:
+    deadline = time.monotonic() + timeout
+    while True:
+        media = Media.objects.get()
+        if media.status in (Media.Status.DONE, Media.Status.ERROR) or time.monotonic() > deadline:
+            return media
+        time.sleep(0.5)

@@ -1,0 +1,24 @@
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.dashboard.live import engine_provider, live_server_media_url, wait_until_analysed, worker  # noqa: F401
+from tests.factories import StudyFactory, UserFactory
+
+
+def test_it_analyses_an_upload_with_the_bundled_engine(client, worker, assets_dir):
+    user = UserFactory()
+    study = StudyFactory(owner=user)
+    client.force_login(user)
+    video = assets_dir / "fixtures/single_face.mp4"
+    response = client.post(f"/studies/{study.pk}/upload", {"files": [SimpleUploadedFile(video.name, video.read_bytes())]},
+                           HTTP_ACCEPT="application/json")
+    assert response.json()["results"][0]["ok"]
+
+    media = wait_until_analysed()
+    assert media.status == "done", media.error
+    assert media.job_url.startswith(media.provider.index_url)
+    assert media.faces.count() >= 1 and "joy" in media.metric_names
+    html = client.get(f"/media/{media.pk}/").content.decode()
+    chart = json.loads(html.split('<script id="chart-data" type="application/json">')[1].split("</script>")[0])
+    assert chart["faces"] and len(chart["faces"][0]["x"]) > 10
