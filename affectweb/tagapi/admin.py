@@ -51,9 +51,9 @@ class AccessTokenAdmin(admin.ModelAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["created", "application", "docids", "url", "add_tags", "remove_tags"]
+    list_display = ["created", "application", "docids", "urls", "add_tags", "remove_tags"]
     list_filter = ["application"]
-    search_fields = ["docids", "url", "add_tags", "remove_tags"]
+    search_fields = ["docids", "urls", "add_tags", "remove_tags"]
     readonly_fields = [f.name for f in Feedback._meta.fields]
 
     def has_add_permission(self, request):

@@ -57,20 +57,36 @@ def _decode_base64(text: str) -> Input:
         return Input(error="encoded_data is not valid base64")
 
 
+def json_body(request: HttpRequest) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"The JSON body does not parse: {exc}") from exc
+    except RequestDataTooBig as exc:
+        raise BadRequest("The request body is too large: send images as multipart files.") from exc
+    if not isinstance(body, dict):
+        raise BadRequest("The JSON body must be an object.")
+    return body
+
+
+def params(request: HttpRequest) -> dict[str, list[str]]:
+    """Every parameter of a GET, form or JSON request, as a list of strings."""
+    if request.method == "GET":
+        return {key: request.GET.getlist(key) for key in request.GET}
+    if request.content_type == "application/json":
+        return {key: _strings(value) for key, value in json_body(request).items()}
+    return {key: request.POST.getlist(key) for key in request.POST}
+
+
 def _fields(request: HttpRequest) -> tuple[dict[str, list[str]], list[Input]]:
     """Every parameter as a list of strings, and the encoded_data inputs."""
     if request.method == "GET":
-        return {key: request.GET.getlist(key) for key in request.GET}, []
+        return params(request), []
     if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadRequest(f"The JSON body does not parse: {exc}") from exc
-        if not isinstance(body, dict):
-            raise BadRequest("The JSON body must be an object.")
+        body = json_body(request)
         data = [_decode_base64(text) for text in _strings(body.pop("encoded_data", None))]
         return {key: _strings(value) for key, value in body.items()}, data
-    fields = {key: request.POST.getlist(key) for key in request.POST}
+    fields = params(request)
     files = request.FILES.getlist("encoded_data")
     limit = max(settings.TAGAPI_MAX_IMAGE_BYTES, settings.TAGAPI_MAX_VIDEO_BYTES)
     data = [Input(error=f"the file is larger than {limit} bytes") if f.size > limit else Input(upload=f)
@@ -100,6 +116,8 @@ def parse(request: HttpRequest) -> Parsed:
     if len(inputs) > settings.TAGAPI_MAX_BATCH_SIZE:
         raise BadRequest(f"{len(inputs)} inputs is more than max_batch_size ({settings.TAGAPI_MAX_BATCH_SIZE}).")
     local_ids = fields.get("local_id", [])
+    if len(local_ids) != len(inputs):
+        local_ids = _comma_list(local_ids)  # the v1 Python client joins them: "a,b,c"
     if local_ids and len(local_ids) != len(inputs):
         raise BadRequest(f"{len(local_ids)} local_id values for {len(inputs)} inputs: send one per input.")
     for item, local_id in zip(inputs, local_ids):

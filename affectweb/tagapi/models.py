@@ -70,8 +70,8 @@ class Feedback(models.Model):
     """What a client told us about tags (Clarifai used it to train; here people read it)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="feedback")
-    docids = models.TextField(blank=True)  # comma list, as sent
-    url = models.URLField(max_length=2000, blank=True)
+    docids = models.TextField(blank=True)  # comma lists, as sent
+    urls = models.TextField(blank=True)
     add_tags = models.TextField(blank=True)
     remove_tags = models.TextField(blank=True)
     similar_docids = models.TextField(blank=True)
@@ -83,4 +83,4 @@ class Feedback(models.Model):
         verbose_name_plural = "feedback"
 
     def __str__(self) -> str:
-        return f"feedback on {self.docids or self.url}"
+        return f"feedback on {self.docids or self.urls}"

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from affectweb.tagapi import service
 from affectweb.tagapi.auth import CredentialsError, authenticate_client, bearer_auth, client_credentials
-from affectweb.tagapi.inputs import BadRequest, parse
+from affectweb.tagapi.inputs import BadRequest, params, parse
 from affectweb.tagapi.models import AccessToken, Feedback
 from affectweb.tagapi.responses import bad_request, envelope, unauthorized
 from affectweb.tagapi.throttle import throttled
@@ -131,13 +131,17 @@ def info(request: HttpRequest) -> JsonResponse:
 
 @endpoint("GET", "POST")
 def feedback(request: HttpRequest) -> JsonResponse:
-    params = request.GET if request.method == "GET" else request.POST
-    docids, url = params.get("docids", "").strip(), params.get("url", "").strip()
-    if bool(docids) == bool(url):
+    # Form fields or JSON (the v1 Python client sends JSON, with `url` as a list).
+    try:
+        fields = {key: ",".join(values) for key, values in params(request).items()}
+    except BadRequest as exc:
+        return bad_request(str(exc))
+    docids, urls = fields.get("docids", "").strip(), fields.get("url", "").strip()
+    if bool(docids) == bool(urls):
         return bad_request("Send exactly one of docids or url.")
     Feedback.objects.create(
-        application=request.application, docids=docids, url=url[:2000],
-        **{name: params.get(name, "") for name in
+        application=request.application, docids=docids, urls=urls,
+        **{name: fields.get(name, "") for name in
            ("add_tags", "remove_tags", "similar_docids", "dissimilar_docids", "search_click")},
     )
     return envelope("OK", "Feedback successfully recorded. ", http=201)

@@ -16,7 +16,7 @@ def test_it_stores_feedback_for_the_admin_to_read(api, auth, application, admin_
 def test_it_takes_a_url_by_get(api, auth):
     response = requests.get(api("feedback"), headers=auth, params={"url": "http://example.com/a.jpg",
                                                                   "search_click": "1"})
-    assert response.status_code == 201 and Feedback.objects.get().url == "http://example.com/a.jpg"
+    assert response.status_code == 201 and Feedback.objects.get().urls == "http://example.com/a.jpg"
 
 
 def test_it_needs_exactly_one_of_docids_and_url(api, auth):
