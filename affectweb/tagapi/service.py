@@ -123,7 +123,7 @@ def run(inputs: list[Input], ops: list[str], select: list[str] | None) -> list[O
     videos = 0
 
     def tag_stills() -> None:
-        for (outcome, _), tags in zip(stills, tagger().tag_stills([m for _, m in stills], select)):
+        for (outcome, _), tags in zip(stills, tagger().tag_stills([m for _, m in stills], select, "tag" in ops)):
             outcome.result = _still_result(tags, ops)
         stills.clear()
 
@@ -140,7 +140,7 @@ def run(inputs: list[Input], ops: list[str], select: list[str] | None) -> list[O
                 media.container.close()
                 raise MediaError(f"more videos than max_video_batch_size "
                                  f"({settings.TAGAPI_MAX_VIDEO_BATCH_SIZE}) in one request")
-            outcome.result = _video_result(tagger().tag_video(media, select), ops)
+            outcome.result = _video_result(tagger().tag_video(media, select, "tag" in ops), ops)
         except MediaError as exc:
             outcome.fail(str(exc))
     tag_stills()

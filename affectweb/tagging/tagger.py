@@ -53,25 +53,27 @@ class Tagger:
         ranked.sort(key=lambda item: -item[1])
         return [name for name, _ in ranked[: self.top]], [round(p, 6) for _, p in ranked[: self.top]]
 
-    def _frames(self, frames: list[np.ndarray], select: list[str] | None) -> list[FrameTags]:
+    def _frames(self, frames: list[np.ndarray], select: list[str] | None, tags: bool) -> list[FrameTags]:
         scores = self.classifier.classify(frames)
         out = []
         for rgb, probs, embedding in zip(frames, scores.probs, scores.embeddings):
-            extra = self.faces(rgb) if self.faces else {}
-            classes, values = self._rank(probs, extra, select)
+            classes, values = [], []
+            if tags:  # the face detector costs about half as much as the classifier: only when asked
+                classes, values = self._rank(probs, self.faces(rgb) if self.faces else {}, select)
             out.append(FrameTags(classes, values, [round(float(v), 6) for v in embedding]))
         return out
 
-    def tag_stills(self, stills: list[Still], select: list[str] | None = None) -> list[FrameTags]:
-        """Many images in one pass: the classifier runs them in batches."""
-        return self._frames([still.rgb for still in stills], select) if stills else []
+    def tag_stills(self, stills: list[Still], select: list[str] | None = None, tags: bool = True) -> list[FrameTags]:
+        """Many images in one pass: the classifier runs them in batches. `tags` off: the
+        embeddings alone."""
+        return self._frames([still.rgb for still in stills], select, tags) if stills else []
 
-    def tag_video(self, video: Video, select: list[str] | None = None) -> VideoTags:
+    def tag_video(self, video: Video, select: list[str] | None = None, tags: bool = True) -> VideoTags:
         result = VideoTags([], [])
         segments: Iterator[tuple[float, np.ndarray]] = video.segments()
         # Tag as the video decodes, a batch at a time: memory stays flat however long it is.
         while batch := list(islice(segments, BATCH_SIZE)):
             result.timestamps += [t for t, _ in batch]
-            result.segments += self._frames([rgb for _, rgb in batch], select)
+            result.segments += self._frames([rgb for _, rgb in batch], select, tags)
         return result
 

@@ -35,3 +35,10 @@ def test_it_tags_a_video_once_per_second(tagger, assets_dir):
     assert result.segments[0].classes[0] == "face"
     assert result.segments[3].classes[0] == "ping-pong ball"
     assert "face" not in result.segments[3].classes
+
+
+def test_it_can_skip_the_tags_for_embeddings_alone(tagger, assets_dir):
+    (only_embedding,) = tagger.tag_stills([still(assets_dir, "single_face.jpg")], tags=False)
+    (both,) = tagger.tag_stills([still(assets_dir, "single_face.jpg")])
+    assert only_embedding.classes == only_embedding.probs == []
+    assert only_embedding.embedding == both.embedding
