@@ -57,40 +57,43 @@ def _decode_base64(text: str) -> Input:
         return Input(error="encoded_data is not valid base64")
 
 
+TOO_LARGE = "The request body is too large: send images as multipart files, not base64."
+
+
 def json_body(request: HttpRequest) -> dict:
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"The JSON body does not parse: {exc}") from exc
     except RequestDataTooBig as exc:
-        raise BadRequest("The request body is too large: send images as multipart files.") from exc
+        raise BadRequest(TOO_LARGE) from exc
     if not isinstance(body, dict):
         raise BadRequest("The JSON body must be an object.")
     return body
 
 
+def _is_json(request: HttpRequest) -> bool:
+    return request.method != "GET" and request.content_type == "application/json"
+
+
 def params(request: HttpRequest) -> dict[str, list[str]]:
     """Every parameter of a GET, form or JSON request, as a list of strings."""
-    if request.method == "GET":
-        return {key: request.GET.getlist(key) for key in request.GET}
-    if request.content_type == "application/json":
+    if _is_json(request):
         return {key: _strings(value) for key, value in json_body(request).items()}
-    return {key: request.POST.getlist(key) for key in request.POST}
+    query = request.GET if request.method == "GET" else request.POST
+    return {key: query.getlist(key) for key in query}
 
 
 def _fields(request: HttpRequest) -> tuple[dict[str, list[str]], list[Input]]:
     """Every parameter as a list of strings, and the encoded_data inputs."""
-    if request.method == "GET":
-        return params(request), []
-    if request.content_type == "application/json":
+    if _is_json(request):
         body = json_body(request)
         data = [_decode_base64(text) for text in _strings(body.pop("encoded_data", None))]
         return {key: _strings(value) for key, value in body.items()}, data
     fields = params(request)
-    files = request.FILES.getlist("encoded_data")
     limit = max(settings.TAGAPI_MAX_IMAGE_BYTES, settings.TAGAPI_MAX_VIDEO_BYTES)
     data = [Input(error=f"the file is larger than {limit} bytes") if f.size > limit else Input(upload=f)
-            for f in files]
+            for f in request.FILES.getlist("encoded_data")]
     return fields, data
 
 
@@ -106,8 +109,8 @@ def parse(request: HttpRequest) -> Parsed:
         raise BadRequest(f"The request body is larger than {most_bytes()} bytes.")
     try:
         fields, encoded = _fields(request)
-    except RequestDataTooBig as exc:
-        raise BadRequest("The request body is too large: send images as multipart files.") from exc
+    except RequestDataTooBig as exc:  # a form body past DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise BadRequest(TOO_LARGE) from exc
     except (TooManyFilesSent, TooManyFieldsSent, MultiPartParserError) as exc:
         raise BadRequest(f"The request cannot be read: {exc}") from exc
     inputs = [Input(url=url) for url in fields.get("url", [])] + encoded

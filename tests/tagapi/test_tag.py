@@ -149,3 +149,10 @@ def test_it_answers_server_error_when_tagging_breaks(api, auth, assets_dir, monk
     assert response.status_code == 500
     assert response.json() == {"status_code": "SERVER_ERROR", "results": [],
                                "status_msg": "The request could not be processed; the error was logged."}
+
+
+def test_it_refuses_base64_bodies_past_the_memory_limit(api, auth, settings, assets_dir):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = {"encoded_data": [base64.b64encode(jpeg(assets_dir)).decode()]}
+    response = requests.post(api("tag"), headers=auth, json=body)
+    assert response.status_code == 400 and "send images as multipart files" in response.json()["status_msg"]
