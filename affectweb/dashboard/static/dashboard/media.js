@@ -15,7 +15,7 @@
 
   function traces(faces) {
     return faces.map((f) => ({
-      x: f.x, y: f.y, name: "face " + f.face_id, type: "scattergl", mode: "lines",
+      x: f.x, y: f.y, name: "face " + f.face_id, type: "scatter", mode: "lines",
       line: { color: f.colour, width: 1.5 }, visible: hidden.has(f.face_id) ? "legendonly" : true,
       meta: f.face_id,
     }));
@@ -31,7 +31,7 @@
       xaxis: { title: { text: "time (s)" }, range: range || undefined, autorange: !range },
       yaxis: { title: { text: metric }, fixedrange: true },
       shapes: player && player.tagName === "VIDEO" ? cursorShape(cursor) : [],
-      legend: { orientation: "h" }, uirevision: metric,
+      showlegend: true, legend: { orientation: "h", y: -0.2 }, uirevision: metric,
     };
   }
 
