@@ -31,7 +31,7 @@ import numpy as np
 from .emotions import all_metrics
 from .media import FramePlan, decode_slice, plan_frames, probe
 from .smoothing import smooth_track
-from .tracking import Tracker
+from .tracking import Tracker, box_iou
 from .types import AnalysisOptions, MediaInfo, ProgressCallback, SessionResult, Track
 from .vocabulary import CONFIGURATION, METRICS
 
@@ -100,7 +100,7 @@ class FaceAnalyser:
                 for det in self.detector(rgb):
                     box = (det.x, det.y, det.w, det.h)
                     # Known faces are better cropped from their landmarks; add new ones only.
-                    if all(_iou(box, b) < 0.3 for b in boxes):
+                    if all(box_iou(box, b) < 0.3 for b in boxes):
                         rois.append(box)
             since_detect += 1
             found = []
@@ -109,7 +109,7 @@ class FaceAnalyser:
                 if obs is None:
                     since_detect = task.detect_every  # a face was lost: look again next frame
                     continue
-                if all(_iou(obs.box, f[:4]) < DUPLICATE_IOU for f in found):
+                if all(box_iou(obs.box, f[:4]) < DUPLICATE_IOU for f in found):
                     found.append(obs.pack())
             if len(found) > task.max_faces:  # keep the largest faces
                 found = sorted(found, key=lambda r: -r[2] * r[3])[: task.max_faces]
@@ -125,14 +125,6 @@ class FaceAnalyser:
             decoded,
             warnings,
         )
-
-
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
 
 
 # One analyser per process (per quality): loading the models takes ~0.3 s.

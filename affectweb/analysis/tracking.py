@@ -46,7 +46,8 @@ class TrackState:
     rows: _Growable = field(default_factory=lambda: _Growable(HIST_OFFSET, np.float32))
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
+def box_iou(a, b) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
     ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     inter = ix * iy
@@ -59,7 +60,7 @@ def _closeness(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     size = max(a[2], a[3], b[2], b[3], 1e-6)
     dist = float(np.hypot(a[0] + a[2] / 2 - b[0] - b[2] / 2, a[1] + a[3] / 2 - b[1] - b[3] / 2)) / size
     ratio = max(a[2], b[2]) / max(min(a[2], b[2]), 1e-6)
-    return _iou(a, b), dist, ratio
+    return box_iou(a, b), dist, ratio
 
 
 class Tracker:
