@@ -131,6 +131,7 @@ class FaceTrack(models.Model):
     # series.MAX_POINTS each, so opening a media reads kilobytes, not the whole track.
     overview = models.BinaryField(default=b"")
     summary = models.JSONField(default=dict)  # {metric: {"mean", "peak", "peak_time"}, "expressive": share}
+    thumbnail = models.BinaryField(null=True)  # JPEG, made after ingestion (thumbnails.py)
 
     class Meta:
         ordering = ["position"]

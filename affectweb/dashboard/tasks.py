@@ -17,6 +17,7 @@ import django_rq
 from affectweb.clients.mediaapi import MediaApiClient, NotFoundError, ProviderError, backoff
 from affectweb.dashboard.ingest import IngestError, ingest
 from affectweb.dashboard.models import Media
+from affectweb.dashboard.thumbnails import make_thumbnails
 
 QUEUE = "default"
 RETRY_BUDGET = 6  # consecutive transient failures: with backoff, about two minutes
@@ -98,6 +99,14 @@ def _fetch(media: Media, client: MediaApiClient, representation) -> None:
         client.download(representation.media_url, tmp)
         tmp.flush()
         ingest(media, Path(tmp.name), representation.content_type)
+    # Decoding frames takes a while and is only decoration: a job of its own.
+    _queue().enqueue(thumbnails, media.pk)
+
+
+def thumbnails(media_id: int) -> None:
+    media = Media.objects.filter(pk=media_id).first()
+    if media is not None:
+        make_thumbnails(media)
 
 
 def _failed(media: Media, error: Exception, func, *args) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("media/<int:pk>/", media.media_page, name="media"),
     path("media/<int:pk>/file", media.media_file, name="media_file"),
     path("media/<int:pk>/series.json", media.series, name="series"),
+    path("media/<int:pk>/faces/<str:face_id>.jpg", media.face_thumbnail, name="face_thumbnail"),
     path("media/<int:pk>/retry", media.retry, name="retry"),
     path("media/<int:pk>/export.csv", exports.media_csv, name="media_csv"),
     path("media/<int:pk>/session.json", exports.media_json, name="media_json"),

@@ -1,4 +1,5 @@
 import json
+import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -19,6 +20,13 @@ def test_it_analyses_an_upload_with_the_bundled_engine(client, worker, assets_di
     assert media.status == "done", media.error
     assert media.job_url.startswith(media.provider.index_url)
     assert media.faces.count() >= 1 and "joy" in media.metric_names
+    face = media.faces.first()
+    for _ in range(60):  # thumbnails come from a job of their own, after ingestion
+        if face.thumbnail is not None:
+            break
+        time.sleep(0.5)
+        face.refresh_from_db()
+    assert client.get(f"/media/{media.pk}/faces/{face.face_id}.jpg").status_code == 200
     html = client.get(f"/media/{media.pk}/").content.decode()
     chart = json.loads(html.split('<script id="chart-data" type="application/json">')[1].split("</script>")[0])
     assert chart["faces"] and len(chart["faces"][0]["x"]) > 10

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from affectweb.dashboard import access
@@ -20,7 +21,8 @@ from affectweb.dashboard.tasks import retry as retry_analysis
 @require_GET
 def media_page(request: HttpRequest, pk: int) -> HttpResponse:
     media = access.get_media(request, pk)
-    faces = list(FaceTrack.objects.filter(media=media).defer("data"))
+    faces = list(FaceTrack.objects.filter(media=media).defer("data", "overview", "thumbnail")
+                 .annotate(has_thumbnail=Q(thumbnail__isnull=False)))
     for face in faces:
         face.colour = face_colour(face.position)
         face.rows = [(e, face.summary.get(e)) for e in (*EMOTIONS, "valence", "engagement")]
@@ -45,6 +47,18 @@ def media_file(request: HttpRequest, pk: int) -> HttpResponse:
     if not media.file:
         raise Http404
     return ranged_file_response(request, media.file.path, media.content_type)
+
+
+@login_required
+@require_GET
+def face_thumbnail(request: HttpRequest, pk: int, face_id: str) -> HttpResponse:
+    media = access.get_media(request, pk)
+    face = get_object_or_404(FaceTrack.objects.only("thumbnail"), media=media, face_id=face_id)
+    if face.thumbnail is None:
+        raise Http404("No thumbnail for this face.")
+    response = HttpResponse(bytes(face.thumbnail), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def _seconds(value: str | None) -> float | None:
