@@ -51,19 +51,19 @@ class Policy:
         return address.is_global and not address.is_multicast
 
 
-def resolve(host: str, port: int, policy: Policy) -> str:
-    """The address to connect to, once every address of `host` has passed the policy."""
+def resolve(host: str, port: int, policy: Policy) -> list[str]:
+    """The addresses to connect to, once every address of `host` has passed the policy."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {host!r}") from exc
-    addresses = [info[4][0] for info in infos]
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
     for text in addresses:
         address = ipaddress.ip_address(text.split("%")[0])
         address = getattr(address, "ipv4_mapped", None) or address  # ::ffff:127.0.0.1 is loopback
         if not policy.allows(host, address):
             raise FetchError(f"refusing to fetch from {host} ({address}): not a public address")
-    return addresses[0]
+    return addresses
 
 
 def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
@@ -75,21 +75,25 @@ def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
     except ValueError as exc:
         raise FetchError(f"bad port in {url[:100]!r}") from exc
     host = parts.hostname
-    address = resolve(host, port, policy)
-    remaining = max(0.1, deadline - time.monotonic())
-    timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
-    if parts.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
-                                           server_hostname=host, assert_hostname=host)
-    else:
-        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
     netloc = f"[{host}]" if ":" in host else host
+    headers = {"Host": f"{netloc}:{parts.port}" if parts.port else netloc, "User-Agent": USER_AGENT}
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    try:
-        return pool.urlopen("GET", path, redirect=False, preload_content=False, retries=False, headers={
-            "Host": f"{netloc}:{parts.port}" if parts.port else netloc, "User-Agent": USER_AGENT})
-    except urllib3.exceptions.HTTPError as exc:
-        raise FetchError(f"could not fetch {url[:100]}: {exc.__class__.__name__}") from exc
+    error = None
+    for address in resolve(host, port, policy):
+        remaining = max(0.1, deadline - time.monotonic())
+        timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
+        if parts.scheme == "https":
+            pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
+                                               server_hostname=host, assert_hostname=host)
+        else:
+            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+        try:
+            return pool.urlopen("GET", path, headers=headers, redirect=False, preload_content=False, retries=False)
+        except urllib3.exceptions.ConnectTimeoutError as exc:  # refused or timed out
+            error = exc  # e.g. an AAAA record on a server without IPv6: try the host's next address
+        except urllib3.exceptions.HTTPError as exc:
+            raise FetchError(f"could not fetch {url[:100]}: {exc.__class__.__name__}") from exc
+    raise FetchError(f"could not connect to {host}: {error.__class__.__name__}") from error
 
 
 def fetch(url: str, policy: Policy) -> bytes:

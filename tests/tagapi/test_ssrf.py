@@ -65,3 +65,70 @@ def test_its_policy_reads_hosts_and_networks():
     assert not policy.allows("x", ipaddress.ip_address("100.64.0.1"))  # carrier-grade NAT
     assert not policy.allows("x", ipaddress.ip_address("224.0.0.1"))
     assert policy.allows("x", ipaddress.ip_address("93.184.215.14"))
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch):
+    """https://localhost:PORT with a certificate for "localhost" that this process trusts."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl binary to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = self.headers["Host"].encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+def test_it_verifies_tls_for_the_host_name_while_connecting_to_the_checked_address(tls_server):
+    policy = Policy(max_bytes=1000, timeout=5, allowlist=("127.0.0.1", "::1"))
+    assert fetch(f"https://localhost:{tls_server}/", policy) == f"localhost:{tls_server}".encode()
+    with pytest.raises(FetchError, match="SSLError"):  # the certificate names localhost, not the address
+        fetch(f"https://127.0.0.1:{tls_server}/", policy)
+
+
+def test_it_tries_the_next_address_when_one_does_not_answer(media_server, monkeypatch):
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != "media.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)),  # nobody listens there
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    port = int(media_server.rsplit(":", 1)[1])
+    policy = Policy(max_bytes=1_000_000, timeout=5, allowlist=("::1", "127.0.0.1"))
+    assert fetch(f"http://media.test:{port}/face.jpg", policy)[:3] == b"\xff\xd8\xff"
+    with socket.socket() as probe:  # a port that was free a moment ago: nobody answers
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="could not connect to media.test"):
+        fetch(f"http://media.test:{closed}/face.jpg", policy)
