@@ -4,7 +4,7 @@ Left unchecked, that lets any client read the server's own network — admin por
 localhost, cloud metadata at 169.254.169.254, hosts on the private LAN (SSRF). So:
 only http(s); the host is resolved here and *every* address it has must be public
 (unless TAGAPI_URL_ALLOWLIST names the host or a network holding the address); the
-connection then goes to the address that was checked, so a DNS answer that changes
+connection then goes only to the addresses that were checked, so a DNS answer that changes
 between check and connect (DNS rebinding) cannot slip through; each redirect is checked
 the same way; and the body is cut off past a size and a total time.
 
