@@ -50,8 +50,22 @@ def _local_copy(upload: UploadedFile) -> Iterator[Path]:
         yield path
 
 
+MAX_NAME = 200  # leaves room for "-metrics.json" in the 255 characters of a file name
+
+
+def shorten(name: str) -> str:
+    """The name cut to MAX_NAME characters, keeping its extension (which names the type)."""
+    if len(name) <= MAX_NAME:
+        return name
+    stem, ext = os.path.splitext(name)
+    ext = ext[:16]
+    return stem[: MAX_NAME - len(ext)] + ext
+
+
 def check_media(upload: UploadedFile) -> MediaInfo:
-    """Probes the upload by content (never by name); raises Rejected with the reason."""
+    """Probes the upload by content (never by name); raises Rejected with the reason.
+    Also shortens an over-long `upload.name`, the name everything after it uses."""
+    upload.name = shorten(upload.name)
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise Rejected(413, f"{upload.name} is larger than the limit of {_megabytes(settings.MAX_UPLOAD_BYTES)}.")
     if upload.size == 0:

@@ -174,3 +174,11 @@ def test_it_allows_only_get_and_post_on_jobs(api):
 def test_it_needs_no_csrf_token(account, media):
     strict = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=basic(USERNAME, PASSWORD))
     assert post_job(strict, media("single_face.jpg"), "no-op").status_code == 201
+
+
+def test_it_shortens_very_long_file_names(api, media):
+    long_name = "x" * 300 + ".jpg"
+    body = post_job(api, media("single_face.jpg", as_name=long_name), "no-op").json()
+    [rep] = body["input"]["representations"]
+    assert rep["file_name"] == "x" * 196 + ".jpg"
+    assert rep["content_type"] == "image/jpeg"
