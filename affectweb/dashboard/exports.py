@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -106,8 +107,9 @@ def zip_chunks(members: Iterable[tuple[str, Iterable[bytes]]]) -> Iterator[bytes
 
 
 def export_name(media: Media, suffix: str) -> str:
-    stem = media.name.rsplit(".", 1)[0] or "media"
-    return f"{media.pk}-{stem}{suffix}".replace("/", "_").replace("\\", "_")
+    """A download name safe in a Content-Disposition header and in a ZIP."""
+    stem = re.sub(r"[^\w.\- ]", "_", media.name.rsplit(".", 1)[0]) or "media"
+    return f"{media.pk}-{stem}{suffix}"
 
 
 def study_zip(media_list: Iterable[Media]) -> Iterator[bytes]:

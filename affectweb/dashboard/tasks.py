@@ -16,7 +16,7 @@ import django_rq
 
 from affectweb.clients.mediaapi import MediaApiClient, NotFoundError, ProviderError, backoff
 from affectweb.dashboard.ingest import IngestError, ingest
-from affectweb.dashboard.models import Media
+from affectweb.dashboard.models import Media, Provider
 from affectweb.dashboard.thumbnails import make_thumbnails
 
 QUEUE = "default"
@@ -44,17 +44,20 @@ def _update(media: Media, **fields) -> None:
 
 
 def _load(media_id: int) -> Media | None:
-    # A media deleted meanwhile, or already finished, needs nothing more.
+    """The media, if it still needs work. A media deleted meanwhile, or already
+    finished, needs nothing; one whose provider was deleted fails with a reason."""
     media = Media.objects.select_related("provider").filter(pk=media_id).first()
-    return media if media is not None and media.in_flight else None
+    if media is None or not media.in_flight:
+        return None
+    if media.provider is None:
+        _update(media, status=Media.Status.ERROR, error="No analysis provider is configured.")
+        return None
+    return media
 
 
 def submit(media_id: int) -> None:
     media = _load(media_id)
     if media is None or media.job_url:  # a re-delivered job must not upload twice
-        return
-    if media.provider is None:
-        _update(media, status=Media.Status.ERROR, error="No analysis provider is configured.")
         return
     client = media.provider.client()
     try:
@@ -128,7 +131,10 @@ def _failed(media: Media, error: Exception, func, *args) -> None:
 
 def retry(media: Media) -> None:
     """The researcher's Retry: resume polling a live job, or submit again."""
-    _update(media, status=Media.Status.QUEUED, error="", failures=0, progress=None)
+    fields = {"status": Media.Status.QUEUED, "error": "", "failures": 0, "progress": None}
+    if media.provider_id is None:  # uploaded before a provider was configured
+        fields["provider"] = Provider.objects.filter(is_default=True).first()
+    _update(media, **fields)
     if media.job_url:
         _queue().enqueue(poll, media.pk)
     else:

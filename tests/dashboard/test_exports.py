@@ -53,3 +53,9 @@ def test_it_zips_every_csv_of_a_study(alice, analysed, study):
 def test_it_has_no_exports_before_the_analysis_is_done(alice, study):
     media = MediaFactory(study=study, status="queued")
     assert alice.get(f"/media/{media.pk}/export.csv").status_code == 404
+
+
+def test_it_names_downloads_safely(alice, study):
+    media = MediaFactory(study=study, name='a"b/c\r\nd.mp4', status="done")
+    response = alice.get(f"/media/{media.pk}/export.csv")
+    assert response["Content-Disposition"] == f'attachment; filename="{media.pk}-a_b_c__d.csv"'

@@ -114,3 +114,17 @@ def test_it_never_uploads_twice(media, fake, redis_db):
     tasks.submit(media.pk)
     tasks.submit(media.pk)  # RQ delivered the job again
     assert len(fake.state.jobs) == 1
+
+
+def test_it_uses_the_default_provider_on_retry_after_uploading_without_one(db, fake, redis_db):
+    media = MediaFactory(status="error", error="No analysis provider is configured.")
+    provider = ProviderFactory(index_url=fake.index_url)
+    tasks.retry(media)
+    assert _refresh(media).provider == provider and media.status == "queued"
+
+
+def test_it_fails_clearly_when_the_provider_was_deleted(media, fake, redis_db):
+    tasks.submit(media.pk)
+    media.provider.delete()
+    tasks.poll(media.pk, 1)
+    assert _refresh(media).status == "error" and "provider" in media.error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -35,7 +36,9 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
     media = study.media.only(*LIST_FIELDS).order_by("-created")
     # One reverse() instead of two per row: the list must stay fast with hundreds of media.
     prefix = reverse("dashboard:media", args=[0]).removesuffix("0/")
-    return render(request, "dashboard/study.html", {"study": study, "media_list": media, "media_prefix": prefix})
+    return render(request, "dashboard/study.html", {
+        "study": study, "media_list": media, "media_prefix": prefix, "max_bytes": settings.MAX_UPLOAD_BYTES,
+    })
 
 
 @login_required

@@ -26,6 +26,10 @@
 
   function send(file) {
     const li = row(file);
+    if (file.size > Number(form.dataset.maxBytes)) {
+      // The server would refuse it too, but only after receiving all of it.
+      return finish(li, "The file is larger than the limit.", false);
+    }
     const xhr = new XMLHttpRequest();
     const data = new FormData();
     data.append("files", file);
