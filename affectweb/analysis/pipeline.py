@@ -44,6 +44,7 @@ MEASURE_EVERY = {"full": 1, "fast": 2}
 MIN_FRAMES_FOR_POOL = 150  # below this, starting processes costs more than it saves
 SEGMENT_FRAMES = (48, 1800)  # bounds on frames per segment
 DUPLICATE_IOU = 0.5  # two crops that converged on the same face
+WHOLE_FRAME_FACES = 4  # faces the whole-frame VIDEO-mode landmarker follows at most
 MIN_TRACK_FRAMES = 3
 
 
@@ -58,6 +59,7 @@ class SegmentTask:
     detect_every: int
     max_faces: int
     measure_every: int = 1
+    video: bool = True
 
 
 @dataclass
@@ -82,42 +84,62 @@ class FaceAnalyser:
         self.landmarker = Landmarker(crop_size=CROP_SIZE.get(quality, 256))
 
     def run(self, task: SegmentTask) -> SegmentResult:
-        from .landmarks import OBS_WIDTH
+        """Measure every face of every planned frame of one segment.
+
+        Two sources of faces, so the common case is cheap and small faces are not lost:
+        - in videos, the landmarker in VIDEO mode on the whole frame (`FrameTracker`),
+          which follows near, large faces from frame to frame;
+        - the full-range detector every `detect_every` frames (or when a face was lost),
+          whose extra faces are measured on crops and then followed by cropping around
+          their previous landmarks.
+        If the whole-frame pass sees nothing while the detector finds faces, it is
+        switched off for the rest of the segment (faces too small for it)."""
+        from .landmarks import OBS_WIDTH, FrameTracker
 
         warnings: list[str] = []
         indices, counts, rows = [], [], []
-        boxes: list[tuple[float, float, float, float]] = []  # last frame's faces
+        crop_boxes: list[tuple[float, float, float, float]] = []  # faces followed by crops
+        whole = FrameTracker(min(task.max_faces, WHOLE_FRAME_FACES)) if task.video else None
         since_detect = 10**9
         decoded = 0
-        for index, _time, rgb in decode_slice(task.path, task.pts, task.first_index, task.rotation,
-                                              task.time_base, task.start_pts, warnings):
-            decoded += 1
-            if boxes and index % task.measure_every:
-                continue  # filled in by interpolation (see MEASURE_EVERY)
-            rois = list(boxes)
-            if not boxes or since_detect >= task.detect_every:
-                since_detect = 0
-                for det in self.detector(rgb):
-                    box = (det.x, det.y, det.w, det.h)
+        had_faces = False
+        try:
+            for index, _time, rgb in decode_slice(task.path, task.pts, task.first_index, task.rotation,
+                                                  task.time_base, task.start_pts, warnings):
+                decoded += 1
+                if had_faces and index % task.measure_every:
+                    continue  # filled in by interpolation (see MEASURE_EVERY)
+                found = [obs.pack() for obs in whole.measure(rgb)] if whole else []
+                rois = [b for b in crop_boxes if all(box_iou(b, f[:4]) < 0.3 for f in found)]
+                if not (found or rois) or since_detect >= task.detect_every:
+                    since_detect = 0
+                    known = [tuple(f[:4]) for f in found] + rois
+                    detections = [(d.x, d.y, d.w, d.h) for d in self.detector(rgb)]
                     # Known faces are better cropped from their landmarks; add new ones only.
-                    if all(box_iou(box, b) < 0.3 for b in boxes):
-                        rois.append(box)
-            since_detect += 1
-            found = []
-            for roi in rois:
-                obs = self.landmarker.measure(rgb, roi)
-                if obs is None:
-                    since_detect = task.detect_every  # a face was lost: look again next frame
-                    continue
-                if all(box_iou(obs.box, f[:4]) < DUPLICATE_IOU for f in found):
-                    found.append(obs.pack())
-            if len(found) > task.max_faces:  # keep the largest faces
-                found = sorted(found, key=lambda r: -r[2] * r[3])[: task.max_faces]
-            boxes = [tuple(map(float, f[:4])) for f in found]
-            if found:
-                indices.append(index)
-                counts.append(len(found))
-                rows.extend(found)
+                    rois += [d for d in detections if all(box_iou(d, k) < 0.3 for k in known)]
+                    if whole and detections and not found:
+                        whole.close()
+                        whole = None
+                since_detect += 1
+                crop_boxes = []
+                for roi in rois:
+                    obs = self.landmarker.measure(rgb, roi)
+                    if obs is None:
+                        since_detect = task.detect_every  # a face was lost: look again next frame
+                        continue
+                    if all(box_iou(obs.box, f[:4]) < DUPLICATE_IOU for f in found):
+                        found.append(obs.pack())
+                        crop_boxes.append(obs.box)
+                if len(found) > task.max_faces:  # keep the largest faces
+                    found = sorted(found, key=lambda r: -r[2] * r[3])[: task.max_faces]
+                had_faces = bool(found)
+                if found:
+                    indices.append(index)
+                    counts.append(len(found))
+                    rows.extend(found)
+        finally:
+            if whole:
+                whole.close()
         return SegmentResult(
             np.asarray(indices, dtype=np.int32),
             np.asarray(counts, dtype=np.int16),
@@ -195,7 +217,7 @@ def analyze(path: str | os.PathLike, options: AnalysisOptions = AnalysisOptions(
     segments = _segments(n, workers)
     tasks = [
         SegmentTask(path, plan.pts[lo:hi], lo, info.rotation, plan.time_base, plan.start_pts, detect_every,
-                    max_faces, MEASURE_EVERY.get(options.quality, 1))
+                    max_faces, MEASURE_EVERY.get(options.quality, 1), info.kind == "video")
         for lo, hi in segments
     ]
     warnings = list(plan.warnings)
