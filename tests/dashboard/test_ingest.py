@@ -1,4 +1,5 @@
 import gzip
+import io
 import json
 
 import numpy as np
@@ -111,3 +112,37 @@ def test_it_ingests_a_media_without_faces(study):
     media = MediaFactory(study=study)
     assert ingest_bytes(media, json.dumps({"frames": [{"time": 0, "faces": {}}]}).encode(), SESSION_V0)
     assert media.status == "done" and media.frame_count == 1 and not media.faces.exists()
+
+
+@pytest.fixture(scope="module")
+def analysed_video(assets_dir):
+    """A real result from the analysis pipeline, written in all three formats."""
+    from affectweb.analysis.pipeline import analyze
+    from affectweb.analysis.types import AnalysisOptions
+    from affectweb.analysis.writers import write_csv, write_metrics_json, write_session_json
+
+    result = analyze(assets_dir / "fixtures/single_face.mp4", AnalysisOptions(workers=1))
+    out = {}
+    for ctype, write in ((SESSION_V0, write_session_json), (METRICS_V0, write_metrics_json),
+                         ("application/csv", write_csv)):
+        buf = io.StringIO()
+        write(result, buf)
+        out[ctype] = buf.getvalue().encode()
+    return result, out
+
+
+def test_it_reads_all_three_formats_the_analysis_writes(analysed_video):
+    result, documents = analysed_video
+    parsed = {ctype: parse_bytes(raw, ctype) for ctype, raw in documents.items()}
+    session = parsed[SESSION_V0]
+    assert session.frame_count == len(result.times)
+    assert [f.face_id for f in session.faces] == [t.face_id for t in result.tracks]
+    for face, track in zip(session.faces, result.tracks):
+        assert face.frames.tolist() == track.frame_indices.tolist()
+        assert set(face.metrics) == set(track.metrics)
+        np.testing.assert_allclose(face.metrics["joy"], track.metrics["joy"], atol=1e-3)
+    csv_faces = {f.face_id: f for f in parsed["application/csv"].faces}
+    for face in session.faces:
+        np.testing.assert_allclose(csv_faces[face.face_id].metrics["joy"], face.metrics["joy"], atol=1e-3)
+    [legacy] = parsed[METRICS_V0].faces  # one face per frame: the largest
+    assert len(legacy.frames) <= session.frame_count and "joy" in legacy.metrics
