@@ -24,6 +24,7 @@ from django.utils import timezone
 from rq.job import JobStatus
 from rq.timeouts import JobTimeoutException
 
+from affectweb.analysis import pipeline, writers
 from affectweb.analysis.types import AnalysisOptions, MediaError, SessionResult
 from affectweb.engine.models import (
     CSV, METRICS_JSON, SESSION_JSON, Entry, Job, Representation, store,
@@ -32,8 +33,6 @@ from affectweb.engine.models import (
 log = logging.getLogger(__name__)
 
 QUEUE = "engine"
-
-
 HEARTBEAT_SECONDS = 10  # well under settings.ENGINE_STALE_SECONDS
 
 
@@ -60,10 +59,11 @@ OPTIONS = {
     "sdk-metrics": AnalysisOptions(quality="fast"),
     "current-pack": AnalysisOptions(single_face=True),
 }
+SESSION = (("json", SESSION_JSON, writers.write_session_json), ("csv", CSV, writers.write_csv))
 OUTPUTS = {
-    "multiface": (("json", SESSION_JSON, "write_session_json"), ("csv", CSV, "write_csv")),
-    "sdk-metrics": (("json", SESSION_JSON, "write_session_json"), ("csv", CSV, "write_csv")),
-    "current-pack": (("json", METRICS_JSON, "write_metrics_json"), ("csv", CSV, "write_csv")),
+    "multiface": SESSION,
+    "sdk-metrics": SESSION,
+    "current-pack": (("json", METRICS_JSON, writers.write_metrics_json), ("csv", CSV, writers.write_csv)),
     "no-op": (),
 }
 
@@ -145,7 +145,6 @@ def _analyse(job: Job, tmp: Path, progress) -> tuple[SessionResult | None, list[
     (content type, file name, temp path) of each output, all complete on disk."""
     if job.name == "no-op":
         return None, []
-    from affectweb.analysis import pipeline, writers  # only workers need the models
 
     rep = job.entry(Entry.Role.INPUT).representations.get()
     # The pipeline wants a path; the storage may be remote, so copy the bytes here.
@@ -159,7 +158,7 @@ def _analyse(job: Job, tmp: Path, progress) -> tuple[SessionResult | None, list[
     for extension, content_type, writer in OUTPUTS[job.name]:
         path = tmp / f"result.{extension}"
         with open(path, "w", encoding="utf-8", newline="") as textfile:
-            getattr(writers, writer)(result, textfile)
+            writer(result, textfile)
         outputs.append((content_type, f"{rep.file_name}-metrics.{extension}", path))
     return result, outputs
 
