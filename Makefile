@@ -34,7 +34,7 @@ run: $(INSTALLED) $(ASSETS) .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py bootstrap --url http://127.0.0.1:$(PORT)/
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --port $(PORT) $(if $(REDIS_URL),web worker,)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --port $(PORT) $(if $(REDIS_URL),web worker engine,)
 
 # Debian's Chromium for the browser tests; installed only where we are root (CI).
 browser:
