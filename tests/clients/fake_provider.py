@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "429":
             self._json(429, {"status_code": "THROTTLED"}, {"X-Throttle-Wait-Seconds": str(fault.wait)})
         else:
-            self._json(int(fault.kind), {"error": fault.kind})
+            self._json(int(fault.kind), {"error": fault.kind}, {"Retry-After": str(fault.wait)} if fault.wait else None)
         return True
 
     def _authorized(self) -> bool:

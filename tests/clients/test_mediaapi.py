@@ -72,6 +72,13 @@ def test_it_passes_on_throttle_wait_seconds(client, provider, video):
     assert err.value.retryable and err.value.retry_after == 7.0
 
 
+def test_it_passes_on_retry_after(client, provider, video):
+    provider.fault("/jobs", "503", wait=12)
+    with pytest.raises(TransientError) as err:
+        client.submit(video)
+    assert err.value.retry_after == 12.0
+
+
 def test_it_fails_for_good_on_wrong_credentials(provider, video):
     client = MediaApiClient(provider.index_url, provider.state.username, "wrong")
     with pytest.raises(AuthError) as err:

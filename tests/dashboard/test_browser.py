@@ -41,6 +41,13 @@ def test_it_uploads_a_video_and_charts_each_face(chromium_path, live_server_medi
         assert len(curves) >= 1 and all(n > 10 for n in curves)
         assert page.locator("table.summary tbody tr").count() == len(curves)
 
+        # Seeking moves the cursor line; zooming fetches the window's full detail.
+        page.evaluate("document.getElementById('player').currentTime = 1.0")
+        page.wait_for_function("Math.abs(document.getElementById('chart').layout.shapes[0].x0 - 1.0) < 0.05")
+        with page.expect_response(lambda r: "series.json" in r.url and "start=0.5" in r.url) as zoom:
+            page.evaluate("Plotly.relayout('chart', {'xaxis.range': [0.5, 1.5]})")
+        assert zoom.value.ok
+
         page.select_option("#metric", "valence")  # the picker refetches every face's curve
         page.wait_for_function("document.getElementById('chart').layout.yaxis.title.text === 'valence'")
         page.screenshot(path=str(screenshot), full_page=True)
