@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from functools import partial
 import zipfile
 
 import numpy as np
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.db.models import Q
 from encrypted_fields.fields import EncryptedCharField
 
@@ -152,6 +155,16 @@ def pack_arrays(arrays: dict[str, np.ndarray], compresslevel: int = 1) -> bytes:
             with zf.open(f"{name}.npy", "w") as member:
                 np.lib.format.write_array(member, np.ascontiguousarray(arr), allow_pickle=False)
     return buf.getvalue()
+
+
+@receiver(post_delete, sender=Media)
+def _delete_files(sender, instance: Media, **kwargs) -> None:
+    # Recordings are personal data: nothing stays on disk once its row is gone (from the
+    # dashboard, the admin, or a study deleted with its media). After commit, so a
+    # rolled-back delete keeps its files.
+    for field in (instance.file, instance.result_file):
+        if field:
+            transaction.on_commit(partial(field.storage.delete, field.name))
 
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]

@@ -89,3 +89,12 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
         retry_analysis(media)
         messages.info(request, f"{media.name}: analysis restarted.")
     return redirect("dashboard:study", media.study_id)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    media = access.get_media(request, pk)
+    media.delete()
+    messages.info(request, f"{media.name}: deleted, with its results.")
+    return redirect("dashboard:study", media.study_id)

@@ -78,3 +78,12 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, f"{r['name']}: {r['error']}")
     return redirect("dashboard:study", study.pk)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    study = access.get_study(request, pk)
+    study.delete()  # its media go with it, files included (models._delete_files)
+    messages.info(request, f"Study {study.name} deleted.")
+    return redirect("dashboard:index")
