@@ -311,7 +311,8 @@ class MediaApiClient:
 
     def download(self, url: str, dest: BinaryIO, chunk_size: int = 1 << 20) -> int:
         """Stream a representation's media into `dest`; return the byte count."""
-        response = self._request("GET", url, stream=True)
+        # Any type: a representation is JSON or CSV, and its URL already chose which.
+        response = self._request("GET", url, stream=True, headers={"Accept": "*/*"})
         size = 0
         try:
             for chunk in response.iter_content(chunk_size):
