@@ -20,7 +20,8 @@ from affectweb.dashboard.models import Media, Provider
 from affectweb.dashboard.thumbnails import make_thumbnails
 
 QUEUE = "default"
-RETRY_BUDGET = 6  # consecutive transient failures: with backoff, about two minutes
+POLL_CAP = 30.0  # seconds between checks of a long analysis: the result shows up soon after
+RETRY_BUDGET = 6  # consecutive transient failures: with backoff (4, 8 … 60 s), about three minutes
 
 
 def _queue():
@@ -92,7 +93,7 @@ def poll(media_id: int, checks: int = 0) -> None:
                 error=job.error or "The provider could not analyse this file.")
         return
     _update(media, status=job.status, progress=job.progress, failures=0)
-    _later(backoff(checks, first=3.0), poll, media_id, checks + 1)
+    _later(backoff(checks, first=3.0, cap=POLL_CAP), poll, media_id, checks + 1)
 
 
 def _fetch(media: Media, client: MediaApiClient, representation) -> None:
