@@ -45,3 +45,13 @@ def test_it_fills_every_metric_for_every_face(fixtures_dir, analysed):
     assert list(track.metrics) == list(METRICS)
     assert all(len(v) == len(track.frame_indices) for v in track.metrics.values())
     assert set(analysed(fixtures_dir / "single_face.mp4").configuration) == set(METRICS)
+
+
+def test_it_fills_single_skipped_frames_with_the_neighbours_mean():
+    import numpy as np
+
+    from affectweb.analysis.pipeline import fill_single_gaps
+
+    indices, rows = fill_single_gaps(np.array([0, 2, 3, 7], dtype=np.int32),
+                                     np.array([[0.0], [2.0], [4.0], [8.0]], dtype=np.float32))
+    assert indices.tolist() == [0, 1, 2, 3, 7] and rows[:, 0].tolist() == [0, 1, 2, 4, 8]
