@@ -31,3 +31,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 STATIC_ROOT = _TMP / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Production sets MEDIA_URL = None (no URL serves uploads). Django's live server needs a
+# string here, and with "" it would answer every path from MEDIA_ROOT.
+MEDIA_URL = "/live-server-media/"

@@ -24,16 +24,8 @@ from tests.conftest import ROOT
 ENGINE_USER, ENGINE_PASSWORD = "dashboard@example.org", "pä ss:w@rd"
 
 
-@pytest.fixture(scope="session")
-def live_server_media_url():
-    """Request before `live_server`: Django's live server cannot start with MEDIA_URL =
-    None (our setting: no URL serves uploads), it needs a string."""
-    if settings.MEDIA_URL is None:
-        settings.MEDIA_URL = "/live-server-media/"
-
-
 @pytest.fixture
-def engine_provider(live_server_media_url, live_server, transactional_db) -> Provider:
+def engine_provider(live_server, transactional_db) -> Provider:
     account = Account(username=ENGINE_USER)
     account.set_password(ENGINE_PASSWORD)
     account.save()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import ROOT
-from tests.dashboard.live import engine_provider, live_server_media_url, worker  # noqa: F401
+from tests.dashboard.live import engine_provider, worker  # noqa: F401
 from tests.factories import StudyFactory, UserFactory
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -14,7 +14,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.mark.browser
-def test_it_uploads_a_video_and_charts_each_face(chromium_path, live_server_media_url, live_server, worker,
+def test_it_uploads_a_video_and_charts_each_face(chromium_path, live_server, worker,
                                                   assets_dir):
     user = UserFactory(username="researcher", password="correct horse")
     study = StudyFactory(owner=user, name="Browser study")

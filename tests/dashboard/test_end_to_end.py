@@ -3,7 +3,7 @@ import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.dashboard.live import engine_provider, live_server_media_url, wait_until_analysed, worker  # noqa: F401
+from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401
 from tests.factories import StudyFactory, UserFactory
 
 

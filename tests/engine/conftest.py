@@ -35,14 +35,6 @@ def make_account(username: str = USERNAME, password: str = PASSWORD) -> Account:
     return account
 
 
-@pytest.fixture(scope="session")
-def live_server_media_url():
-    """Request before `live_server`: Django's live server cannot start with
-    MEDIA_URL = None (our setting: no URL serves uploads), it needs a string."""
-    if settings.MEDIA_URL is None:
-        settings.MEDIA_URL = "/live-server-media/"
-
-
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path) -> Path:
     """Each test stores media in its own directory (workers are told to use it too)."""

@@ -18,7 +18,7 @@ JOB_NAMES = ["multiface", "sdk-metrics", "no-op", "current-pack"]
 
 
 @pytest.fixture
-def index_url(live_server_media_url, live_server, transactional_db, account) -> str:
+def index_url(live_server, transactional_db, account) -> str:
     """The one URL a client is configured with, credentials percent-encoded in it."""
     port = urlsplit(live_server.url).port
     return f"http://{quote(USERNAME, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{port}/engine/affectiva/"

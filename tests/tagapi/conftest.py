@@ -9,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-from django.conf import settings
 
 from affectweb.tagapi.models import Application
 
@@ -29,16 +28,8 @@ def application(transactional_db) -> Application:
     return app
 
 
-@pytest.fixture(scope="session")
-def _live_server_media_url():
-    """Django's live server cannot start with MEDIA_URL = None (our setting: no URL
-    serves uploads); it needs a string, set before `live_server` starts."""
-    if settings.MEDIA_URL is None:
-        settings.MEDIA_URL = "/live-server-media/"
-
-
 @pytest.fixture
-def api(_live_server_media_url, live_server) -> Callable[[str], str]:
+def api(live_server) -> Callable[[str], str]:
     """URL of an endpoint: api("tag") → http://…/engine/clarifai/v1/tag/"""
     return lambda name: f"{live_server.url}/engine/clarifai/v1/{name}/"
 
