@@ -32,7 +32,7 @@ from .emotions import all_metrics
 from .media import FramePlan, decode_slice, plan_frames, probe
 from .smoothing import smooth_track
 from .tracking import Tracker, box_iou
-from .types import AnalysisOptions, MediaInfo, ProgressCallback, SessionResult, Track
+from .types import AnalysisOptions, MediaError, MediaInfo, ProgressCallback, SessionResult, Track
 from .vocabulary import CONFIGURATION, METRICS
 
 DETECT_EVERY_S = {"full": 0.2, "fast": 0.5}
@@ -237,8 +237,6 @@ def analyze(path: str | os.PathLike, options: AnalysisOptions = AnalysisOptions(
         if progress:
             progress(done / len(tasks))
     if n and decoded == 0:
-        from .types import MediaError
-
         raise MediaError(f"{os.path.basename(path)}: no frame could be decoded")
     tracks = _finish_tracks(tracker, plan, info, options)
     return SessionResult(info, plan.times.astype(np.float64), tracks, dict(CONFIGURATION), warnings)
