@@ -147,3 +147,26 @@ def analysed(fixtures_dir):
         return cache[key]
 
     return run
+
+
+def write_still(path: Path, source: Path, codec: str, fmt: str, pix_fmt: str) -> Path:
+    """Re-encode a real photo as one still picture in another format."""
+    with av.open(str(source)) as container:
+        frame = next(container.decode(video=0))
+    with av.open(str(path), "w", format=fmt) as out:
+        stream = out.add_stream(codec, rate=1)
+        stream.width, stream.height, stream.pix_fmt = frame.width, frame.height, pix_fmt
+        for packet in [*stream.encode(frame.reformat(format=pix_fmt)), *stream.encode()]:
+            out.mux(packet)
+    return path
+
+
+@pytest.fixture(scope="session")
+def still_images(fixtures_dir, media_dir) -> dict[str, Path]:
+    """single_face.jpg as PNG, WebP and GIF, each saved under a misleading name."""
+    source = fixtures_dir / "single_face.jpg"
+    return {
+        "png": write_still(media_dir / "png_photo.dat", source, "png", "image2", "rgb24"),
+        "webp": write_still(media_dir / "webp_photo.mov", source, "libwebp", "webp", "yuv420p"),
+        "gif": write_still(media_dir / "gif_photo.jpg", source, "gif", "gif", "rgb8"),
+    }

@@ -70,3 +70,12 @@ def test_it_selects_the_first_frame_of_each_tick():
     import numpy as np
 
     assert select_times(np.arange(10) / 10, 2).tolist() == [0, 5]
+
+
+def test_it_recognises_still_images_by_content_not_name(still_images, fixtures_dir, tmp_path):
+    for codec, path in still_images.items():
+        info = probe(path)
+        assert (info.kind, info.codec, info.width) == ("image", codec, 572), path.name
+    jpeg_named_mp4 = tmp_path / "holiday.mp4"
+    jpeg_named_mp4.write_bytes((fixtures_dir / "single_face.jpg").read_bytes())
+    assert probe(jpeg_named_mp4).kind == "image"
