@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from affectweb.dashboard.models import Media, Provider, Study
+from affectweb.tagapi.models import Application
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -43,3 +44,11 @@ class MediaFactory(factory.django.DjangoModelFactory):
     content_type = "video/mp4"
     size = 1000
     duration = 3.0
+
+
+def tag_application(client_id: str = "dashboard-test", secret: str = "t@g s3cret:") -> Application:
+    """An application of the bundled Clarifai v1 tag engine (its secret is stored hashed)."""
+    app = Application(name=client_id, client_id=client_id)
+    app.set_secret(secret)
+    app.save()
+    return app

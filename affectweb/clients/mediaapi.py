@@ -2,8 +2,7 @@
 
 Plain Python and requests, no Django: the dashboard's RQ tasks drive it, and so can a
 script. Every call is one attempt with a timeout; the caller owns the retry policy
-(`ProviderError.retryable`, `.retry_after`, and `backoff()`), because the dashboard
-must re-schedule instead of sleeping in a worker.
+(errors.py).
 """
 
 from __future__ import annotations
@@ -18,6 +17,10 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from affectweb.clients.errors import (  # noqa: F401  (re-exported: callers import them from here)
+    AuthError, NotFoundError, ProviderError, ThrottledError, TransientError, backoff, network_error, retry_after,
+)
+
 SESSION_V0 = "application/vnd.affectiva.session.v0+json"
 METRICS_V0 = "application/vnd.affectiva.metrics.v0+json"
 CSV = "application/csv"
@@ -27,34 +30,6 @@ RESULT_PREFERENCE = (SESSION_V0, METRICS_V0, CSV, "text/csv")
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
 MAX_REDIRECTS = 5
 JOB_STATUSES = ("queued", "working", "done", "error")
-
-
-class ProviderError(Exception):
-    """A call failed. The message is meant for a researcher."""
-
-    retryable = False
-
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class TransientError(ProviderError):
-    """Network trouble, a timeout, a 5xx or a garbled answer: worth trying again."""
-
-    retryable = True
-
-
-class ThrottledError(TransientError):
-    """429: the provider asks us to wait `retry_after` seconds."""
-
-
-class AuthError(ProviderError):
-    """401/403: the credentials are wrong; retrying will not help."""
-
-
-class NotFoundError(ProviderError):
-    """404/410: the URL we hold is gone (a moved jobs service, a purged job)."""
 
 
 @dataclass(frozen=True)
@@ -83,23 +58,6 @@ class Job:
         """The representation to ingest, preferring the richest format."""
         reps = {r.content_type.split(";")[0].strip(): r for e in self.results for r in e.representations}
         return next((reps[ct] for ct in RESULT_PREFERENCE if ct in reps), None)
-
-
-def backoff(attempt: int, first: float = 2.0, cap: float = 60.0) -> float:
-    """Seconds to wait before attempt `attempt` (0-based): 2, 4, 8, … capped."""
-    return min(cap, first * 2 ** max(0, attempt))
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    # Clarifai-style throttling sends X-Throttle-Wait-Seconds; HTTP sends Retry-After.
-    for header in ("X-Throttle-Wait-Seconds", "Retry-After"):
-        value = response.headers.get(header)
-        if value:
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                continue  # an HTTP-date Retry-After: fall back to our own backoff
-    return None
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -229,10 +187,8 @@ class MediaApiClient:
                     method, url, auth=auth, timeout=self.timeout, allow_redirects=False,
                     stream=stream, headers={"Accept": "application/json", **(headers or {})}, **kwargs,
                 )
-            except requests.Timeout as e:
-                raise TransientError(f"The provider did not answer in time ({url}).") from e
             except requests.RequestException as e:
-                raise TransientError(f"Could not reach the provider ({url}): {e.__class__.__name__}.") from e
+                raise network_error(e, url) from e
             if response.is_redirect and method == "GET":
                 url = urljoin(url, response.headers["Location"])
                 response.close()
@@ -252,9 +208,9 @@ class MediaApiClient:
         if code in (404, 410):
             raise NotFoundError(f"The provider no longer knows {url} (HTTP {code}).")
         if code == 429:
-            raise ThrottledError("The provider asks us to slow down.", _retry_after(response))
+            raise ThrottledError("The provider asks us to slow down.", retry_after(response))
         if code >= 500 or code == 408:
-            raise TransientError(f"The provider failed (HTTP {code}).", _retry_after(response))
+            raise TransientError(f"The provider failed (HTTP {code}).", retry_after(response))
         raise ProviderError(f"The provider rejected the request (HTTP {code}).")
 
     def _json(self, method: str, url: str, **kwargs) -> tuple[requests.Response, Any]:
@@ -323,3 +279,13 @@ class MediaApiClient:
         finally:
             response.close()
         return size
+
+    def annotate(self, job_url: str, key: str, value: str, source: str = "") -> str:
+        """Add a key/value to the job's input entry (its `annotations` URL); return its URL."""
+        _, job = self._json("GET", job_url)
+        url = (job.get("input") or {}).get("annotations") if isinstance(job, dict) else None
+        if not isinstance(url, str):
+            raise ProviderError(f"The job at {job_url} names no annotations URL for its input.")
+        body = {"annotation": {"key": key[:255], "value": value[:255], "source": source[:255]}}
+        _, data = self._json("POST", urljoin(job_url, url), json=body)
+        return str(data.get("self", "")) if isinstance(data, dict) else ""
