@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "affectweb.dashboard",
     "affectweb.engine",
     "affectweb.tagapi",
+    "affectweb.research",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("engine/affectiva/", include("affectweb.engine.urls")),
     path("engine/clarifai/", include("affectweb.tagapi.urls")),
+    path("research/", include("affectweb.research.urls")),
     path("", include("affectweb.dashboard.urls")),
 ]

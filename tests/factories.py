@@ -52,3 +52,48 @@ def tag_application(client_id: str = "dashboard-test", secret: str = "t@g s3cret
     app.set_secret(secret)
     app.save()
     return app
+
+
+# research: alignment, annotations, markers, participant links
+
+from affectweb.research.models import Annotation, Marker, ParticipantLink, Stimulus  # noqa: E402
+
+
+class AnnotationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Annotation
+
+    media = factory.SubFactory(MediaFactory)
+    key = "group"
+    value = "a"
+
+
+class MarkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Marker
+
+    study = factory.SubFactory(StudyFactory)
+    name = factory.Sequence(lambda n: f"marker {n}")
+    start = 1.0
+    end = 2.0
+
+
+class StimulusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stimulus
+
+    study = factory.SubFactory(StudyFactory)
+    file = factory.django.FileField(filename="stimulus.mp4", data=b"0" * 100)
+    name = "stimulus.mp4"
+    content_type = "video/mp4"
+    duration = 10.0
+    consent = "You will watch a short film while your camera records your face."
+    questions = factory.LazyFunction(lambda: [{"key": "age", "label": "Age range", "choices": ["18-29", "30-49", "50+"]},
+                                              {"key": "note", "label": "Anything else?", "choices": []}])
+
+
+class ParticipantLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParticipantLink
+
+    study = factory.SubFactory(StudyFactory)

@@ -1,0 +1,142 @@
+"""The participant's side: no account, the link's token is the only key, and it opens
+only its own study's consent page, stimulus and recording upload."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+
+from affectweb.dashboard.http import ranged_file_response
+from affectweb.research import sessions
+from affectweb.research.models import ParticipantLink, Recording, Stimulus
+
+KEY_HEADER = "X-Recording-Key"
+
+
+def _link(token: str) -> ParticipantLink:
+    """The link if it may be used now; any other case looks like a link that never was."""
+    link = ParticipantLink.objects.select_related("study").filter(token=token).first()
+    if link is None or not link.usable():
+        raise Http404("This link is not valid (expired, revoked or already used).")
+    return link
+
+
+def _stimulus(link: ParticipantLink) -> Stimulus:
+    stimulus = Stimulus.objects.filter(study=link.study).first()
+    if stimulus is None or not stimulus.file:
+        raise Http404("This study has no stimulus yet.")
+    return stimulus
+
+
+def _recording(request: HttpRequest, link: ParticipantLink) -> Recording:
+    key = request.headers.get(KEY_HEADER, "")
+    rec = Recording.objects.filter(link=link, key=key).first() if key else None
+    if rec is None:
+        raise Http404("Unknown recording.")
+    return rec
+
+
+def _error(e: sessions.SessionError) -> JsonResponse:
+    return JsonResponse({"error": str(e), "received": e.received}, status=e.status)
+
+
+@require_GET
+def start_page(request: HttpRequest, token: str) -> HttpResponse:
+    link = _link(token)
+    stimulus = _stimulus(link)
+    response = render(request, "research/participant.html", {
+        "link": link, "stimulus": stimulus, "study_name": link.study.name,
+    })
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def stimulus(request: HttpRequest, token: str) -> HttpResponse:
+    stim = _stimulus(_link(token))
+    return ranged_file_response(request, stim.file.path, stim.content_type or "video/mp4")
+
+
+# The participant has no session, hence no CSRF cookie: the token in the URL and the
+# recording key in a custom header (which a cross-site form cannot send) are the guard.
+@csrf_exempt
+@require_POST
+def begin(request: HttpRequest, token: str) -> JsonResponse:
+    """Consent given and questions answered: open a recording."""
+    link = _link(token)
+    stimulus = _stimulus(link)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"error": "Malformed request."}, status=400)
+    if body.get("consent") is not True:
+        return JsonResponse({"error": "Consent is required."}, status=400)
+    answers = body.get("answers") or {}
+    allowed = {q["key"]: q for q in stimulus.questions}
+    clean = {}
+    for key, value in answers.items() if isinstance(answers, dict) else ():
+        q = allowed.get(key)
+        value = str(value).strip()[:255]
+        if q is None or (q.get("choices") and value and value not in q["choices"]):
+            return JsonResponse({"error": f"Unexpected answer for {key}."}, status=400)
+        clean[key] = value
+    sessions.cleanup()
+    rec = Recording.objects.create(link=link, answers=clean)
+    return JsonResponse({"key": rec.key})
+
+
+@csrf_exempt
+@require_POST
+def chunk(request: HttpRequest, token: str) -> JsonResponse:
+    link = _link(token)
+    rec = _recording(request, link)
+    try:
+        index = int(request.GET["index"])
+        offset = request.GET.get("offset")
+        if offset is not None and index == 0:
+            Recording.objects.filter(pk=rec.pk).update(offset=float(offset))
+    except (KeyError, ValueError):
+        return JsonResponse({"error": "index is a number."}, status=400)
+    try:
+        received = sessions.append_chunk(rec, index, request.body)
+    except sessions.SessionError as e:
+        return _error(e)
+    return JsonResponse({"received": received})
+
+
+@csrf_exempt
+@require_POST
+def finish(request: HttpRequest, token: str) -> JsonResponse:
+    key = request.headers.get(KEY_HEADER, "")
+    if key and Recording.objects.filter(link__token=token, key=key, media__isnull=False).exists():
+        return JsonResponse({"ok": True})  # a repeated finish whose answer was lost
+    link = _link(token)
+    rec = _recording(request, link)
+    try:
+        total = int(request.GET["total"])
+        if "offset" in request.GET:
+            Recording.objects.filter(pk=rec.pk).update(offset=float(request.GET["offset"]))
+    except (KeyError, ValueError):
+        return JsonResponse({"error": "total is a number."}, status=400)
+    try:
+        sessions.commit(rec, total)
+    except sessions.SessionError as e:
+        return _error(e)
+    return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+@require_POST
+def abandon(request: HttpRequest, token: str) -> HttpResponse:
+    """The tab closes or the camera is refused (sendBeacon): drop what was sent."""
+    link = ParticipantLink.objects.filter(token=token).first()
+    key = request.headers.get(KEY_HEADER) or request.GET.get("key", "")
+    rec = Recording.objects.filter(link=link, key=key).first() if link and key else None
+    if rec is not None:
+        sessions.abandon(rec)
+    return HttpResponse(status=204)

@@ -1,0 +1,94 @@
+"""A study's media as a participants × grid matrix of one metric (cached per media)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from affectweb.dashboard.models import FaceTrack, Media, Study
+from affectweb.research import aggregate as agg
+from affectweb.research.models import Annotation, SeriesCache, Stimulus
+
+
+@dataclass
+class Participant:
+    media_id: int
+    name: str
+    offset: float
+    duration: float
+    annotations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class StudyMatrix:
+    times: np.ndarray
+    step: float
+    participants: list[Participant]
+    values: np.ndarray  # P × T float32, NaN where the participant shows no face
+    faces: np.ndarray  # T: faces contributing at each moment
+
+
+def participants(study: Study) -> list[Participant]:
+    """The study's analysed media in a stable order, with offsets and annotations."""
+    rows = (Media.objects.filter(study=study, status=Media.Status.DONE).order_by("pk")
+            .values_list("pk", "name", "duration", "alignment__offset"))
+    people = [Participant(pk, name, offset or 0.0, duration) for pk, name, duration, offset in rows]
+    by_id = {p.media_id: p for p in people}
+    for media_id, key, value in Annotation.objects.filter(media__in=list(by_id)).values_list("media_id", "key", "value"):
+        by_id[media_id].annotations[key] = value
+    return people
+
+
+def timeline(study: Study, people: list[Participant]) -> float:
+    duration = Stimulus.objects.filter(study=study).values_list("duration", flat=True).first() or 0.0
+    return max([duration, *(p.offset + p.duration for p in people)], default=0.0)
+
+
+def _compute(media_id: int, metric: str, offset: float, step: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    tracks = []
+    for blob in FaceTrack.objects.filter(media_id=media_id).values_list("data", flat=True):
+        arrays = np.load(io.BytesIO(bytes(blob)))
+        if metric in arrays.files:
+            tracks.append((arrays["times"], arrays[metric]))
+    return agg.resample_participant(tracks, offset, step, n)
+
+
+def media_curve(media_id: int, source: str, metric: str, offset: float, step: float, n: int,
+                cached: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One media on the grid (length n), from the cache when its inputs are unchanged."""
+    hit = (cached or {}).get(media_id)
+    if hit is not None and hit.offset == offset and hit.source == source:
+        values = np.frombuffer(bytes(hit.values), dtype=np.float32)
+        faces = np.frombuffer(bytes(hit.faces), dtype=np.uint8)
+        # Grid points are absolute (k · step): a longer or shorter timeline reuses them.
+        out_v, out_f = np.full(n, np.nan, np.float32), np.zeros(n, np.uint8)
+        m = max(0, min(n - hit.start, len(values)))
+        out_v[hit.start:hit.start + m], out_f[hit.start:hit.start + m] = values[:m], faces[:m]
+        return out_v, out_f
+    values, faces = _compute(media_id, metric, offset, step, n)
+    present = np.flatnonzero(faces)
+    start, stop = (int(present[0]), int(present[-1]) + 1) if len(present) else (0, 0)
+    SeriesCache.objects.update_or_create(
+        media_id=media_id, metric=metric, step=step,
+        defaults={"offset": offset, "source": source, "start": start,
+                  "values": values[start:stop].tobytes(), "faces": faces[start:stop].tobytes()})
+    return values, faces
+
+
+def study_matrix(study: Study, metric: str, people: list[Participant] | None = None) -> StudyMatrix:
+    people = participants(study) if people is None else people
+    duration = timeline(study, people)
+    step = agg.grid_step(duration)
+    times = agg.grid(duration, step)
+    n = len(times)
+    sources = dict(Media.objects.filter(pk__in=[p.media_id for p in people]).values_list("pk", "result_sha256"))
+    cached = {c.media_id: c for c in SeriesCache.objects.filter(
+        media_id__in=list(sources), metric=metric, step=step)}
+    values = np.full((len(people), n), np.nan, dtype=np.float32)
+    faces = np.zeros(n, dtype=np.int64)
+    for i, p in enumerate(people):
+        v, f = media_curve(p.media_id, sources.get(p.media_id, ""), metric, p.offset, step, n, cached)
+        values[i], faces = v, faces + f
+    return StudyMatrix(times, step, people, values, faces)

@@ -1,0 +1,50 @@
+"""Keeping a media's annotations in sync with the provider's entry annotations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_rq
+
+from affectweb.clients.mediaapi import ProviderError
+from affectweb.dashboard.models import Media
+from affectweb.research.models import Annotation
+
+SOURCE = "affectweb"
+WAIT = 10.0  # seconds between looks while the media has no provider job yet
+PATIENCE = 90  # looks: a quarter of an hour
+
+
+def _queue():
+    return django_rq.get_queue("default", commit_mode="auto")
+
+
+def enqueue_sync(media_id: int) -> None:
+    _queue().enqueue(sync_annotations, media_id)
+
+
+def sync_annotations(media_id: int, attempt: int = 0) -> int:
+    """Post the media's unsynced annotations to its provider job's input entry.
+
+    A media not yet submitted is looked at again later; a provider failure leaves the
+    rows unsynced (the next save, or a later run, tries again). Returns rows synced."""
+    media = Media.objects.select_related("provider").filter(pk=media_id).first()
+    if media is None or media.provider is None:
+        return 0
+    pending = list(Annotation.objects.filter(media=media, synced=False))
+    if not pending:
+        return 0
+    if not media.job_url:
+        if media.in_flight and attempt < PATIENCE:
+            _queue().enqueue_in(timedelta(seconds=WAIT), sync_annotations, media_id, attempt + 1)
+        return 0
+    client = media.provider.client()
+    done = 0
+    for annotation in pending:
+        try:
+            client.annotate(media.job_url, annotation.key, annotation.value, SOURCE)
+        except ProviderError:
+            break
+        Annotation.objects.filter(pk=annotation.pk, value=annotation.value).update(synced=True)
+        done += 1
+    return done

@@ -1,0 +1,1 @@
+from tests.dashboard.conftest import alice, other, study, user  # noqa: F401
