@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from affectweb.dashboard.models import FaceTrack, Study
+from affectweb.dashboard.models import FaceTrack, Media, Study
 from affectweb.research import aggregate as agg
 from affectweb.research.group import NO_VALUE, labels, marker_rows
 from affectweb.research.studydata import Participant, participants, study_matrix
@@ -40,21 +40,34 @@ def _metric_names(tracks) -> list[str]:
     return sorted(set(names))
 
 
+def _csv_line(values) -> str:
+    buf = io.StringIO()
+    csv.writer(buf).writerow(values)
+    return buf.getvalue().rstrip("\r\n")
+
+
 def long_csv(study: Study) -> Iterator[str]:
-    """One row per face and frame: media, annotations, stimulus time, face, every metric."""
+    """One row per face and frame: media, annotations, face, stimulus time, every metric.
+
+    Numbers are formatted a face at a time by numpy (an hour of frames must not cost a
+    Python call per cell); an empty cell is a metric the face lacks in that frame."""
     people = participants(study)
     keys = sorted({k for p in people for k in p.annotations})
-    loaded = [(p, _tracks(p.media_id)) for p in people]
-    metrics = sorted({m for _, tracks in loaded for m in _metric_names(tracks)})
-    w = csv.writer(_Echo())
-    yield w.writerow(["media_id", "media", *keys, "stimulus_time", "media_time", "face", *metrics])
-    for p, tracks in loaded:
-        head = [p.media_id, p.name, *(p.annotations.get(k, "") for k in keys)]
-        for face_id, arrays in tracks:
-            times = arrays["times"]
-            columns = [arrays[m] if m in arrays.files else np.full(len(times), np.nan) for m in metrics]
-            for i, t in enumerate(times.tolist()):
-                yield w.writerow([*head, f"{t + p.offset:.3f}", f"{t:.3f}", face_id, *(_fmt(c[i]) for c in columns)])
+    names: set[str] = set()
+    for row in Media.objects.filter(pk__in=[p.media_id for p in people]).values_list("metric_names", flat=True):
+        names.update(row)
+    metrics = sorted(names)
+    yield _csv_line(["media_id", "media", *keys, "face", "stimulus_time", "media_time", *metrics]) + "\r\n"
+    for p in people:
+        for face_id, arrays in _tracks(p.media_id):
+            prefix = _csv_line([p.media_id, p.name, *(p.annotations.get(k, "") for k in keys), face_id]) + ","
+            times = arrays["times"].astype(np.float64)
+            table = np.column_stack([times + p.offset, times] + [
+                arrays[m].astype(np.float64) if m in arrays.files else np.full(len(times), np.nan) for m in metrics])
+            buf = io.StringIO()
+            np.savetxt(buf, table, fmt=["%.3f", "%.3f"] + ["%.5g"] * len(metrics), delimiter=",", newline="\r\n")
+            text = buf.getvalue().replace("nan", "")
+            yield "".join(prefix + line for line in text.splitlines(True))
 
 
 def group_csv(study: Study, metric: str, key: str = "") -> Iterator[str]:

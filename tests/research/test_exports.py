@@ -1,0 +1,71 @@
+"""Study downloads: long CSV, per-group CSV, marker summaries, iMotions text."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+
+from affectweb.research.models import Marker
+from tests.research.helpers import analysed
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+@pytest.fixture
+def two(study):
+    a = analysed(study, 20, seconds=2, faces=2, annotations={"age": "young", "city": "Paris, FR"}, name="a.webm")
+    b = analysed(study, 60, seconds=2, offset=1.5, annotations={"age": "old"}, name="b.webm")
+    Marker.objects.create(study=study, name="all", start=0.0, end=3.5)
+    return a, b
+
+
+def test_it_exports_every_frame_in_long_format(alice, study, two):
+    a, b = two
+    response = alice.get(f"/research/studies/{study.pk}/long.csv")
+    assert response["Content-Disposition"].endswith('long.csv"')
+    rows = _csv(response)
+    assert len(rows) == 20 * 2 + 20  # frames × faces of a, then of b
+    first_b = next(r for r in rows if r["media_id"] == str(b.pk))
+    assert first_b["stimulus_time"] == "1.500" and first_b["media_time"] == "0.000"
+    assert first_b["age"] == "old" and first_b["city"] == "" and first_b["joy"] == "60"
+    assert {r["face"] for r in rows if r["media"] == "a.webm"} == {"0", "1"}
+    assert rows[0]["city"] == "Paris, FR"  # quoted, still one column
+
+
+def test_it_exports_the_group_curves(alice, study, two):
+    rows = _csv(alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "joy", "by": "age"}))
+    assert {r["group"] for r in rows} == {"all", "old", "young"}
+    at = {(r["group"], r["stimulus_time"]): r for r in rows}
+    assert at[("all", "1.600")]["n"] == "2" and float(at[("all", "1.600")]["mean"]) == 40
+    assert float(at[("young", "0.500")]["mean"]) == 20 and at[("old", "0.500")]["n"] == "0"
+    assert alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "x"}).status_code == 400
+
+
+def test_it_exports_marker_summaries_for_every_metric(alice, study, two):
+    rows = _csv(alice.get(f"/research/studies/{study.pk}/markers.csv", {"by": "age"}))
+    joy = {r["group"]: r for r in rows if r["metric"] == "joy"}
+    assert float(joy["young"]["mean"]) == 20 and float(joy["old"]["mean"]) == 60
+    assert {r["metric"] for r in rows} >= {"joy", "valence", "engagement"}
+
+
+def test_it_exports_imotions_text_per_respondent(alice, study, two):
+    a, b = two
+    response = alice.get(f"/research/studies/{study.pk}/imotions.zip")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
+        names = sorted(zf.namelist())
+        text = zf.read(next(n for n in names if n.startswith(f"{b.pk}-"))).decode()
+    assert len(names) == 2
+    head, _, body = text.partition("\n\n")
+    assert head.startswith(f"#Study : {study.name}\n#Date : ") and "#Respondent age : old" in head
+    lines = body.splitlines()
+    columns = lines[0].split("\t")
+    assert columns[:15] == ["StudyName", "ExportDate", "Name", "Age", "Gender", "StimulusName", "SlideType",
+                            "EventSource", "Timestamp", "MediaTime", "PostMarker", "Annotation", "FrameNo",
+                            "FrameTime", "NoOfFaces"]
+    assert "Joy" in columns and "FaceRect Width" in columns
+    row = dict(zip(columns, lines[2].split("\t")))
+    assert row["Timestamp"] == "1600" and row["MediaTime"] == "100" and row["Age"] == "old"
+    assert float(row["Joy"]) == 60 and row["NoOfFaces"] == "1" and row["FaceRect Width"] == "30.0"
