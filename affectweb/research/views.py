@@ -90,10 +90,14 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
 def media_update(request: HttpRequest, pk: int) -> HttpResponse:
     media = access.get_media(request, pk)
     try:
-        offset = float(request.POST.get("offset", "0").replace(",", "."))
+        offset = _seconds(request.POST.get("offset")) or 0.0
+    except ValueError:
+        messages.error(request, f"{media.name}: the offset is seconds.")
+        return redirect("research:setup", media.study_id)
+    try:
         values = parse_annotations(request.POST.get("annotations", ""))
     except ValueError as e:
-        messages.error(request, f"{media.name}: {e}" if str(e) else f"{media.name}: the offset is seconds.")
+        messages.error(request, f"{media.name}: {e}")
         return redirect("research:setup", media.study_id)
     Alignment.objects.update_or_create(media=media, defaults={"offset": offset, "automatic": False})
     set_annotations(media, values)
