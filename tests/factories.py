@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from affectweb.dashboard.models import Media, Provider, Study
+from affectweb.dashboard.models import Media, Provider, Study, TagProvider
 from affectweb.tagapi.models import Application
 
 
@@ -97,3 +97,14 @@ class ParticipantLinkFactory(factory.django.DjangoModelFactory):
         model = ParticipantLink
 
     study = factory.SubFactory(StudyFactory)
+
+
+class TagProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TagProvider
+
+    name = factory.Sequence(lambda n: f"tagger{n}")
+    base_url = "http://127.0.0.1:9/engine/clarifai/"
+    client_id = "dashboard-test"
+    client_secret = "t@g s3cret:"
+    is_default = True

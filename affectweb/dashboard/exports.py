@@ -1,8 +1,10 @@
-"""Exports: per media a CSV (one row per frame and face) and the session v0 JSON;
-per study a ZIP of every CSV. All streamed: an hour of video is a large table."""
+"""Exports: per media a CSV (one row per frame and face), the session v0 JSON and the
+content tags' CSV; per study a ZIP of every CSV. All streamed: an hour of video is a
+large table."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -14,7 +16,7 @@ import numpy as np
 
 from affectweb.clients.mediaapi import SESSION_V0
 from affectweb.dashboard.ingest import FACE_COLUMN, TIME_COLUMN
-from affectweb.dashboard.models import FaceTrack, Media
+from affectweb.dashboard.models import FaceTrack, Media, MediaTags
 
 ROWS_PER_CHUNK = 5000
 
@@ -112,5 +114,29 @@ def export_name(media: Media, suffix: str) -> str:
     return f"{media.pk}-{stem}{suffix}"
 
 
+def tags_csv_chunks(tags: MediaTags) -> Iterator[bytes]:
+    """second, tag, probability: each second's top tags (an image's at second 0)."""
+    yield b"second,tag,probability\n"
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for n, row in enumerate(tags.rows(), 1):
+        writer.writerow(row)
+        if n % ROWS_PER_CHUNK == 0:
+            yield buf.getvalue().encode()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode()
+
+
+def _study_members(media_list: Iterable[Media]) -> Iterator[tuple[str, Iterable[bytes]]]:
+    for media in media_list:
+        if media.status == Media.Status.DONE:
+            yield export_name(media, ".csv"), csv_chunks(media)
+        tags = getattr(media, "tags", None)
+        if tags is not None and tags.status == MediaTags.Status.DONE:
+            yield export_name(media, "-tags.csv"), tags_csv_chunks(tags)
+
+
 def study_zip(media_list: Iterable[Media]) -> Iterator[bytes]:
-    return zip_chunks((export_name(m, ".csv"), csv_chunks(m)) for m in media_list)
+    """Each analysed media's CSV, and its tags' CSV when it was tagged."""
+    return zip_chunks(_study_members(media_list))

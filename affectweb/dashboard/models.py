@@ -15,6 +15,7 @@ from django.db.models import Q
 from encrypted_fields.fields import EncryptedCharField
 
 from affectweb.clients.mediaapi import MediaApiClient
+from affectweb.clients.tagapi import TagApiClient
 
 
 class Provider(models.Model):
@@ -47,6 +48,29 @@ class Provider(models.Model):
         if (client.jobs_url or "") != self.jobs_url:
             self.jobs_url = client.jobs_url or ""
             Provider.objects.filter(pk=self.pk).update(jobs_url=self.jobs_url)
+
+
+class TagProvider(models.Model):
+    """A Clarifai v1 tag API (the bundled one or a compatible service); the default one
+    tags new uploads. Optional: without one, media are simply not tagged."""
+
+    name = models.CharField(max_length=100, unique=True)
+    base_url = models.URLField("base URL", max_length=500, help_text="Where v1/ lives, e.g. "
+                               "http://127.0.0.1:8000/engine/clarifai/")
+    client_id = models.CharField("client id", max_length=200)
+    client_secret = EncryptedCharField("client secret", max_length=500)
+    is_default = models.BooleanField("default", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_tag_provider")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def client(self, **options) -> TagApiClient:
+        return TagApiClient(self.base_url, self.client_id, self.client_secret, **options)
 
 
 class Study(models.Model):
@@ -145,6 +169,44 @@ class FaceTrack(models.Model):
 
     def overview_arrays(self) -> np.lib.npyio.NpzFile:
         return np.load(io.BytesIO(self.overview))
+
+
+class MediaTags(models.Model):
+    """A media's content tags: one row per media, the seconds as parallel JSON lists.
+
+    `classes[i]`/`probs[i]` are the top tags of the second starting at `timestamps[i]`
+    (an image has one entry at 0). `summary` ranks tags over the whole media:
+    [{"tag", "mean", "peak", "peak_time"}], mean over every second (0 where absent).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        DONE = "done"
+        ERROR = "error"
+
+    media = models.OneToOneField(Media, models.CASCADE, related_name="tags")
+    provider = models.ForeignKey(TagProvider, models.SET_NULL, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    failures = models.IntegerField(default=0)  # consecutive transient failures (retry budget)
+    docid = models.CharField(max_length=64, blank=True)  # the tag API's id of the content
+    timestamps = models.JSONField(default=list)
+    classes = models.JSONField(default=list)
+    probs = models.JSONField(default=list)
+    summary = models.JSONField(default=list)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "media tags"
+
+    def __str__(self) -> str:
+        return f"tags of {self.media}"
+
+    def rows(self):
+        """(second, tag, probability), in time order then most likely first."""
+        for t, names, values in zip(self.timestamps, self.classes, self.probs):
+            for name, p in zip(names, values):
+                yield t, name, p
 
 
 def pack_arrays(arrays: dict[str, np.ndarray], compresslevel: int = 1) -> bytes:

@@ -113,17 +113,28 @@ def thumbnails(media_id: int) -> None:
         make_thumbnails(media)
 
 
+def retry_delay(error: Exception, failures: int) -> float | None:
+    """Seconds until the next attempt after `failures` in a row, or None: give up."""
+    if isinstance(error, ProviderError) and error.retryable and failures <= RETRY_BUDGET:
+        return error.retry_after if error.retry_after is not None else backoff(failures)
+    return None
+
+
+def failure_message(error: Exception, failures: int) -> str:
+    message = str(error)
+    if isinstance(error, ProviderError) and error.retryable:
+        message += f" (gave up after {failures} attempts)"
+    return message
+
+
 def _failed(media: Media, error: Exception, func, *args) -> None:
     failures = media.failures + 1
-    retryable = isinstance(error, ProviderError) and error.retryable
-    if retryable and failures <= RETRY_BUDGET:
+    delay = retry_delay(error, failures)
+    if delay is not None:
         _update(media, failures=failures)
-        delay = error.retry_after if error.retry_after is not None else backoff(failures)
         _later(delay, func, *args)
         return
-    message = str(error)
-    if retryable:
-        message += f" (gave up after {failures} attempts)"
+    message = failure_message(error, failures)
     fields = {"status": Media.Status.ERROR, "error": message, "failures": failures}
     if isinstance(error, NotFoundError):
         fields["job_url"] = ""  # the provider forgot the job: Retry must resubmit

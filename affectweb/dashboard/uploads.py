@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from affectweb.analysis.media import probe
 from affectweb.analysis.types import MediaError
 from affectweb.dashboard.models import Media, Provider, Study
+from affectweb.dashboard.tags import enqueue_tags, tagging_enabled
 from affectweb.dashboard.tasks import enqueue_submit
 
 
@@ -42,4 +43,6 @@ def add_media(study: Study, name: str, content: IO[bytes], size: int) -> Media:
     media.save()
     if media.provider is not None:
         transaction.on_commit(lambda: enqueue_submit(media.pk))
+    if tagging_enabled():  # content tags: optional, independent of the analysis
+        transaction.on_commit(lambda: enqueue_tags(media.pk))
     return media

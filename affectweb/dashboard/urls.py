@@ -16,7 +16,9 @@ urlpatterns = [
     path("media/<int:pk>/series.json", media.series, name="series"),
     path("media/<int:pk>/faces/<str:face_id>.jpg", media.face_thumbnail, name="face_thumbnail"),
     path("media/<int:pk>/retry", media.retry, name="retry"),
+    path("media/<int:pk>/tag", media.tag, name="media_tag"),
     path("media/<int:pk>/delete", media.delete, name="media_delete"),
     path("media/<int:pk>/export.csv", exports.media_csv, name="media_csv"),
     path("media/<int:pk>/session.json", exports.media_json, name="media_json"),
+    path("media/<int:pk>/tags.csv", exports.media_tags_csv, name="media_tags_csv"),
 ]

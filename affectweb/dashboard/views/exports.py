@@ -1,13 +1,14 @@
-"""Downloads: per media CSV and session JSON; per study a ZIP of all CSVs."""
+"""Downloads: per media CSV, session JSON and tags CSV; per study a ZIP of all CSVs."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from affectweb.dashboard import access, exports
-from affectweb.dashboard.models import Media
+from affectweb.dashboard.models import Media, MediaTags
 
 
 def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
@@ -39,7 +40,18 @@ def media_json(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @login_required
 @require_GET
+def media_tags_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    media = access.get_media(request, pk)
+    tags = MediaTags.objects.filter(media=media, status=MediaTags.Status.DONE).first()
+    if tags is None:
+        raise Http404("No tags yet.")
+    return _download(exports.tags_csv_chunks(tags), "text/csv", exports.export_name(media, "-tags.csv"))
+
+
+@login_required
+@require_GET
 def study_zip(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     study = access.get_study(request, pk)
-    done = study.media.filter(status=Media.Status.DONE).order_by("pk")
-    return _download(exports.study_zip(done), "application/zip", f"study-{study.pk}-csv.zip")
+    ready = study.media.filter(Q(status=Media.Status.DONE) | Q(tags__status=MediaTags.Status.DONE))
+    return _download(exports.study_zip(ready.select_related("tags").order_by("pk")), "application/zip",
+                     f"study-{study.pk}-csv.zip")

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from affectweb.dashboard import access
 from affectweb.dashboard.http import ranged_file_response
 from affectweb.dashboard.metrics import DEFAULT_METRIC, EMOTIONS, chartable
-from affectweb.dashboard.models import FaceTrack, Media, face_colour
+from affectweb.dashboard.models import FaceTrack, Media, MediaTags, face_colour
 from affectweb.dashboard.series import media_series
+from affectweb.dashboard.tags import band, retag, tagging_enabled
 from affectweb.dashboard.tasks import retry as retry_analysis
 
 
@@ -34,8 +35,12 @@ def media_page(request: HttpRequest, pk: int) -> HttpResponse:
         "kind": media.kind,
         "faces": media_series(media.pk, metric) if metric else [],
     }
+    tags = MediaTags.objects.filter(media=media).first()
+    if tags and media.kind == "video":
+        chart["tags"] = band(tags, media.duration)
     return render(request, "dashboard/media.html", {
         "media": media, "faces": faces, "metrics": metrics, "chart": chart,
+        "tags": tags, "can_tag": tagging_enabled(),
         "summary_columns": [e for e in (*EMOTIONS, "valence", "engagement") if any(f.summary.get(e) for f in faces)],
     })
 
@@ -89,6 +94,16 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
         retry_analysis(media)
         messages.info(request, f"{media.name}: analysis restarted.")
     return redirect("dashboard:study", media.study_id)
+
+
+@login_required
+@require_POST
+def tag(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tag (again): after a failure, or a media uploaded before tagging was set up."""
+    media = access.get_media(request, pk)
+    if retag(media):
+        messages.info(request, f"{media.name}: tagging started.")
+    return redirect("dashboard:media", media.pk)
 
 
 @login_required

@@ -1,5 +1,6 @@
 // A media's chart: one curve per face for the chosen metric, a cursor that follows
-// the video, click-to-seek, and detail fetched from the server when zooming in.
+// the video, click-to-seek, and detail fetched from the server when zooming in. Under
+// it, on the same time axis, the content tags' band (a heatmap: one row per tag).
 "use strict";
 
 (function () {
@@ -12,13 +13,23 @@
   let metric = data.metric;
   let hidden = new Set(); // faces toggled off in the legend survive metric changes
   let cursor = 0;
+  const band = data.tags; // {labels, x: cell edges (s), z: [tag][second]} or absent
+
+  function bandTrace() {
+    return {
+      type: "heatmap", x: band.x, y: band.labels, z: band.z, yaxis: "y2", zmin: 0, zmax: 1,
+      colorscale: "Blues", reversescale: true, showscale: false, showlegend: false, xgap: 1, ygap: 1,
+      hovertemplate: "%{y}: %{z:.0%}<extra></extra>",
+    };
+  }
 
   function traces(faces) {
-    return faces.map((f) => ({
+    const lines = faces.map((f) => ({
       x: f.x, y: f.y, name: "face " + f.face_id, type: "scatter", mode: "lines",
       line: { color: f.colour, width: 1.5 }, visible: hidden.has(f.face_id) ? "legendonly" : true,
       meta: f.face_id,
     }));
+    return band ? lines.concat([bandTrace()]) : lines;
   }
 
   function cursorShape(t) {
@@ -26,13 +37,19 @@
   }
 
   function layout(range) {
-    return {
+    const out = {
       margin: { l: 50, r: 20, t: 10, b: 40 },
       xaxis: { title: { text: "time (s)" }, range: range || undefined, autorange: !range },
       yaxis: { title: { text: metric }, fixedrange: true },
       shapes: player && player.tagName === "VIDEO" ? cursorShape(cursor) : [],
       showlegend: true, legend: { orientation: "h", y: -0.2 }, uirevision: metric,
     };
+    if (band) { // the band shares the x axis: zooming the chart zooms it too
+      out.height = 450 + 16 * band.labels.length;
+      out.yaxis.domain = [0.4, 1];
+      out.yaxis2 = { domain: [0, 0.32], fixedrange: true, autorange: "reversed", automargin: true, tickfont: { size: 10 } };
+    }
+    return out;
   }
 
   async function load(range) {
