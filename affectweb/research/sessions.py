@@ -108,7 +108,8 @@ def commit(recording: Recording, total: int) -> Media:
 
 def abandon(recording: Recording) -> None:
     if recording.media_id is None:
-        recording.delete()  # its chunks go in models._delete_chunks
+        recording.delete()
+        discard_chunks(recording.key)  # now: nothing refers to them any more
 
 
 def cleanup(now=None) -> int:
