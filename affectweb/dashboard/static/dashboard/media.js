@@ -44,10 +44,11 @@
       shapes: player && player.tagName === "VIDEO" ? cursorShape(cursor) : [],
       showlegend: true, legend: { orientation: "h", y: -0.2 }, uirevision: metric,
     };
-    if (band) { // the band shares the x axis: zooming the chart zooms it too
-      out.height = 450 + 16 * band.labels.length;
-      out.yaxis.domain = [0.4, 1];
-      out.yaxis2 = { domain: [0, 0.32], fixedrange: true, autorange: "reversed", automargin: true, tickfont: { size: 10 } };
+    if (band) { // the band shares the x axis (drawn under it): zooming the chart zooms it too
+      out.xaxis.anchor = "y2";
+      out.yaxis.domain = [bandShare + 0.05, 1];
+      out.yaxis2 = { domain: [0, bandShare], fixedrange: true, autorange: "reversed", automargin: true,
+                     tickfont: { size: 10 } };
     }
     return out;
   }
@@ -60,6 +61,11 @@
     const body = await response.json();
     await Plotly.react(chartEl, traces(body.faces), layout(range));
   }
+
+  // The band adds a row of BAND_ROW px per tag to the chart's height.
+  const BAND_ROW = 24;
+  const bandShare = band ? BAND_ROW * band.labels.length / (chartEl.offsetHeight + BAND_ROW * band.labels.length) : 0;
+  if (band) chartEl.style.height = chartEl.offsetHeight + BAND_ROW * band.labels.length + "px";
 
   Plotly.newPlot(chartEl, traces(data.faces), layout(null), { responsive: true, displaylogo: false });
 
