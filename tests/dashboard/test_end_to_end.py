@@ -1,8 +1,7 @@
 import json
 import time
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
+from tests.dashboard.helpers import upload
 from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401
 from tests.factories import StudyFactory, UserFactory
 
@@ -11,10 +10,7 @@ def test_it_analyses_an_upload_with_the_bundled_engine(client, worker, assets_di
     user = UserFactory()
     study = StudyFactory(owner=user)
     client.force_login(user)
-    video = assets_dir / "fixtures/single_face.mp4"
-    response = client.post(f"/studies/{study.pk}/upload", {"files": [SimpleUploadedFile(video.name, video.read_bytes())]},
-                           HTTP_ACCEPT="application/json")
-    assert response.json()["results"][0]["ok"]
+    assert upload(client, study, assets_dir / "fixtures/single_face.mp4")["ok"]
 
     media = wait_until_analysed()
     assert media.status == "done", media.error

@@ -8,16 +8,14 @@ import zipfile
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django_rq import get_queue
 
 from affectweb.clients.tagapi import ImageTags, TagResult, VideoTags
 from affectweb.dashboard import tags, tasks
 from affectweb.dashboard.models import Media, MediaTags, TagProvider
-from tests.dashboard.helpers import ingest_bytes
-from tests.clients.fake_provider import session_json
 from tests.dashboard.test_tasks import _scheduled
-from tests.factories import MediaFactory, TagProviderFactory, UserFactory, tag_application
+from tests.factories import MediaFactory, ProviderFactory, TagProviderFactory, tag_application
 
 SECRET = "t@g s3cret:"
 
@@ -187,13 +185,7 @@ def test_it_puts_tags_in_the_study_zip(alice, analysed, study):
         assert zf.read(f"{analysed.pk}-clip-tags.csv").startswith(b"second,tag,probability\n0.0,face,0.93\n")
 
 
-# The admin: write-only secret, test connection.
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
-
+# The admin (pytest-django's admin_client): write-only secret, test connection.
 
 def test_it_never_renders_the_client_secret_and_keeps_it_when_blank(admin_client):
     provider = TagProviderFactory(client_secret="very-secret-value")
@@ -213,10 +205,8 @@ def test_it_never_renders_the_client_secret_and_keeps_it_when_blank(admin_client
 
 
 def test_it_allows_one_default_tag_provider_beside_the_default_provider(db):
-    from tests.factories import ProviderFactory
     ProviderFactory(is_default=True)
     TagProviderFactory(is_default=True)
-    from django.db import IntegrityError, transaction
     with pytest.raises(IntegrityError), transaction.atomic():
         TagProviderFactory(is_default=True)
 

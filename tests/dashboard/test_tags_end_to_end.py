@@ -6,9 +6,8 @@ import json
 import time
 import zipfile
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from affectweb.dashboard.models import MediaTags
+from tests.dashboard.helpers import upload
 from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401
 from tests.factories import StudyFactory, TagProviderFactory, UserFactory, tag_application
 
@@ -29,10 +28,7 @@ def test_it_tags_an_upload_per_second_beside_its_analysis(client, live_server, w
     user = UserFactory()
     study = StudyFactory(owner=user)
     client.force_login(user)
-    video = assets_dir / "fixtures/single_face.mp4"
-    response = client.post(f"/studies/{study.pk}/upload", {"files": [SimpleUploadedFile(video.name, video.read_bytes())]},
-                           HTTP_ACCEPT="application/json")
-    assert response.json()["results"][0]["ok"]
+    assert upload(client, study, assets_dir / "fixtures/single_face.mp4")["ok"]
 
     row = wait_until_tagged()
     assert row is not None and row.status == "done", row and row.error
