@@ -126,17 +126,22 @@ class TagApiClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         max_sleep: float = 30.0,
         session: requests.Session | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        token: str | None = None,
+        token_until: float = 0.0,
+        clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        """`base_url` is where `v1/` lives, e.g. http://127.0.0.1:8000/engine/clarifai/."""
+        """`base_url` is where `v1/` lives, e.g. http://127.0.0.1:8000/engine/clarifai/.
+
+        `token`/`token_until` (`clock` time, wall-clock seconds by default) hand over a
+        token an earlier client got: see `cached_token`.
+        """
         self.base_url = base_url.rstrip("/") + "/"
         self.timeout = timeout
         self.max_sleep = max_sleep
         self.tokens_fetched = 0  # how many tokens this client asked for
         self._credentials = (client_id, client_secret)
-        self._token: str | None = None
-        self._token_until = 0.0
+        self._token, self._token_until = token, token_until
         self._limits: Limits | None = None
         self._clock, self._sleep = clock, sleep
         self._http = session or requests.Session()
@@ -174,6 +179,11 @@ class TagApiClient:
             raise ProviderError(f"The tag API rejected the request (HTTP {code}): {message}")
         if code < 300 and not body:
             raise TransientError(f"The tag API sent malformed JSON from {url}.")
+
+    @property
+    def cached_token(self) -> tuple[str | None, float]:
+        """The token and until when it is used, to keep for the next client."""
+        return self._token, self._token_until
 
     def token(self) -> str:
         """A valid access token: the cached one, or a new one."""

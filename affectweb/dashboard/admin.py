@@ -85,7 +85,7 @@ class TagProviderAdmin(TestConnection, admin.ModelAdmin):
     list_display = ["name", "base_url", "client_id", "is_default"]
 
     def check_connection(self, provider: TagProvider) -> str:
-        return provider.client(max_sleep=0).check()
+        return provider.client(cached_token=False, max_sleep=0).check()  # the credentials are what is tested
 
 
 @admin.register(Study)

@@ -60,6 +60,10 @@ class TagProvider(models.Model):
     client_id = models.CharField("client id", max_length=200)
     client_secret = EncryptedCharField("client secret", max_length=500)
     is_default = models.BooleanField("default", default=False)
+    # The last access token and until when (epoch seconds): each job makes a new
+    # client, and would otherwise ask for a token every time.
+    token = EncryptedCharField(max_length=500, null=True, blank=True, editable=False)  # stores "" as NULL
+    token_until = models.FloatField(default=0.0, editable=False)
 
     class Meta:
         constraints = [
@@ -69,8 +73,17 @@ class TagProvider(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def client(self, **options) -> TagApiClient:
+    def client(self, *, cached_token: bool = True, **options) -> TagApiClient:
+        if cached_token and self.token:
+            options.update(token=self.token, token_until=self.token_until)
         return TagApiClient(self.base_url, self.client_id, self.client_secret, **options)
+
+    def remember(self, client: TagApiClient) -> None:
+        """Keep the client's token for the next job."""
+        token, until = client.cached_token
+        if (token, until) != (self.token or None, self.token_until):
+            self.token, self.token_until = token, until
+            TagProvider.objects.filter(pk=self.pk).update(token=token, token_until=until)
 
 
 class Study(models.Model):

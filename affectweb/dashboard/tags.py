@@ -76,6 +76,8 @@ def tag_media(media_id: int) -> None:
             _update(row, failures=failures)
             tasks._later(delay, tag_media, media_id)
         return
+    finally:
+        row.provider.remember(client)  # the token serves the next jobs too
     _update(row, **_fields(result))
 
 

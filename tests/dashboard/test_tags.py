@@ -4,6 +4,7 @@ page, the exports and the admin."""
 import csv
 import io
 import json
+import time
 import zipfile
 
 import pytest
@@ -14,6 +15,7 @@ from django_rq import get_queue
 from affectweb.clients.tagapi import ImageTags, TagResult, VideoTags
 from affectweb.dashboard import tags, tasks
 from affectweb.dashboard.models import Media, MediaTags, TagProvider
+from affectweb.tagapi.models import AccessToken
 from tests.dashboard.test_tasks import _scheduled
 from tests.factories import MediaFactory, ProviderFactory, TagProviderFactory, tag_application
 
@@ -65,6 +67,22 @@ def test_it_summarizes_the_seconds_of_a_video(db, study):
     assert tags.band(row, duration=2.4) == {
         "labels": ["person", "face", "suit", "wig", "tie"], "x": [0.0, 1.0, 2.0, 2.4],
         "z": [[0.93, 0.9, 0.8], [0.93, 0.91, 0.0], [0.0, 0.2, 0.3], [0.1, 0.0, 0.0], [0.0, 0.0, 0.05]]}
+
+
+def test_it_keeps_the_token_for_the_next_jobs(tagger, study, assets_dir):
+    first, second = (_media(study, assets_dir, "single_face.jpg", "image") for _ in range(2))
+    tags.tag_media(first.pk)
+    tagger.refresh_from_db()
+    token = tagger.token
+    assert token and tagger.token_until > time.time() + 3600
+    tags.tag_media(second.pk)
+    tagger.refresh_from_db()
+    assert tagger.token == token and AccessToken.objects.count() == 1
+    AccessToken.objects.all().delete()  # revoked: the next job gets a new token, once
+    third = _media(study, assets_dir, "single_face.jpg", "image")
+    tags.tag_media(third.pk)
+    tagger.refresh_from_db()
+    assert _row(third).status == "done" and tagger.token != token and AccessToken.objects.count() == 1
 
 
 def test_it_does_nothing_twice(tagger, study, assets_dir):
