@@ -133,11 +133,11 @@ def test_it_retries_an_unreachable_tag_api_then_fails_only_the_tags(db, study, a
 
 
 def test_it_reschedules_when_throttled_instead_of_sleeping(tagger, study, assets_dir, settings, redis_db):
-    settings.TAGAPI_RATE_LIMIT, settings.TAGAPI_RATE_WINDOW = 1, 3600  # /info/ uses it up
+    settings.TAGAPI_RATE_LIMIT, settings.TAGAPI_RATE_WINDOW = 1, 10**9  # /info/ uses it up
     media = _media(study, assets_dir, "single_face.jpg", "image")
     tags.tag_media(media.pk)
     [(name, args, delay)] = _scheduled(redis_db, with_delay=True)
-    assert (name, args) == ("tag_media", (media.pk,)) and 1 <= delay <= 3600  # as the server said
+    assert (name, args) == ("tag_media", (media.pk,)) and 1 <= delay <= 10**9  # as the server said
     assert _row(media).failures == 1 and _row(media).status == "queued"
 
 
