@@ -53,8 +53,8 @@ def group_view(study: Study, metric: str, key: str = "") -> dict:
         "times": _list(matrix.times, 3), "participants": len(matrix.participants),
         **_curve(overall), "faces": matrix.faces.tolist(),
         "keys": group_keys(matrix),
-        "peaks": [{"time": t, "value": round(v, 2)} for t, v in agg.extremes(matrix.times, overall.mean)],
-        "dips": [{"time": t, "value": round(v, 2)} for t, v in agg.extremes(matrix.times, overall.mean, dips=True)],
+        "peaks": [{"time": round(t, 3), "value": round(v, 2)} for t, v in agg.extremes(matrix.times, overall.mean)],
+        "dips": [{"time": round(t, 3), "value": round(v, 2)} for t, v in agg.extremes(matrix.times, overall.mean, dips=True)],
         "markers": [{"name": m.name, "start": m.start, "end": m.end}
                     for m in Marker.objects.filter(study=study, media=None)],
         "groups": [],

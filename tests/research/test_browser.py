@@ -1,0 +1,92 @@
+"""A participant's session in a real browser, end to end: consent and questions, the
+stimulus plays while Chromium's fake camera (a .y4m made from a real face video) is
+recorded, the chunks upload, a real worker and the bundled engine analyse the
+recording, and the researcher's group view shows it aligned on the stimulus."""
+
+from __future__ import annotations
+
+import time
+
+import av
+import pytest
+from playwright.sync_api import sync_playwright
+
+from affectweb.dashboard.models import Media
+from affectweb.research.models import Alignment, Annotation
+from tests.conftest import ROOT
+from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401
+from tests.factories import ParticipantLinkFactory, StimulusFactory, StudyFactory, UserFactory
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream",
+                 "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
+
+
+def make_y4m(source, dest, width: int = 640, height: int = 360) -> None:
+    """Chromium's fake camera reads raw 4:2:0 frames from a YUV4MPEG2 file (and loops it)."""
+    with av.open(str(source)) as src, av.open(str(dest), "w", format="yuv4mpegpipe") as out:
+        stream = out.add_stream("rawvideo", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for frame in src.decode(src.streams.video[0]):
+            frame = frame.reformat(width=width, height=height, format="yuv420p")
+            frame.pts = None
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+
+
+@pytest.mark.browser
+def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
+        chromium_path, live_server, worker, assets_dir, tmp_path):
+    camera = tmp_path / "camera.y4m"
+    make_y4m(assets_dir / "fixtures/single_face.mp4", camera)
+    user = UserFactory(username="researcher", password="correct horse")
+    study = StudyFactory(owner=user, name="Session study")
+    StimulusFactory(study=study, duration=3.9, file__data=(assets_dir / "fixtures/no_face.mp4").read_bytes(),
+                    file__filename="stimulus.mp4")
+    link = ParticipantLinkFactory(study=study, single_use=True)
+    screenshot = ROOT / "test-output" / "research-group.png"
+    screenshot.parent.mkdir(exist_ok=True)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path,
+                                    args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera}"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/research/p/{link.token}/")
+        page.select_option("select[name=age]", "30-49")
+        page.fill("input[name=note]", "glasses")
+        page.check("#consent")
+        page.click("#start")
+        page.wait_for_selector("#step-watch:not([hidden])", timeout=10_000)
+        page.wait_for_selector("body[data-state=done]", timeout=60_000)
+        offset = float(page.evaluate("document.getElementById('session').dataset.offset"))
+        browser.close()
+
+    media = wait_until_analysed()
+    assert media.status == Media.Status.DONE, media.error
+    assert media.name.endswith(".webm") and media.faces.count() >= 1
+    alignment = Alignment.objects.get(media=media)
+    assert alignment.automatic and alignment.offset == pytest.approx(offset, abs=1e-3)
+    assert -1.0 < alignment.offset <= 0.1  # the stimulus starts just after the recorder
+    assert dict(Annotation.objects.filter(media=media).values_list("key", "value")) == {"age": "30-49",
+                                                                                      "note": "glasses"}
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{live_server.url}/accounts/login/?next=/research/studies/{study.pk}/")
+        page.fill("input[name=username]", "researcher")
+        page.fill("input[name=password]", "correct horse")
+        page.click("button[type=submit]")
+        page.wait_for_function("(document.getElementById('chart').data || []).length >= 2", timeout=30_000)
+        mean = page.evaluate("document.getElementById('chart').data.find(t => (t.name || '').startsWith('mean')).y")
+        assert sum(v is not None for v in mean) > 20  # the recording covers most of the 3.9 s stimulus
+        counted = page.evaluate("Math.max(...document.getElementById('chart').data.at(-1).y)")
+        assert counted == 1  # one face, at the stimulus times the recording covers
+        page.select_option("#by", "age")
+        page.wait_for_function("document.getElementById('chart').data.some(t => (t.name || '').startsWith('30-49'))")
+        page.locator("#peaks li").first.click()  # jumps the stimulus player there
+        page.wait_for_function("document.getElementById('player').currentTime > 0 || "
+                               "document.querySelectorAll('#peaks li').length === 0")
+        page.screenshot(path=str(screenshot), full_page=True)
+        browser.close()
+    assert screenshot.stat().st_size > 10_000
