@@ -51,6 +51,15 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         browser = p.chromium.launch(executable_path=chromium_path,
                                     args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera}"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        dropped = []
+
+        def drop_once(route):  # the network fails under the second chunk once: the page resends it
+            if not dropped:
+                dropped.append(route.request.url)
+                route.abort("connectionreset")
+            else:
+                route.continue_()
+        page.route("**/chunk?index=1", drop_once)
         page.goto(f"{live_server.url}/research/p/{link.token}/")
         page.select_option("select[name=age]", "30-49")
         page.fill("input[name=note]", "glasses")
@@ -59,6 +68,7 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page.wait_for_selector("#step-watch:not([hidden])", timeout=10_000)
         page.wait_for_selector("body[data-state=done]", timeout=60_000)
         offset = float(page.evaluate("document.getElementById('session').dataset.offset"))
+        assert dropped and page.evaluate("document.getElementById('progress').value") == 1
         browser.close()
 
     media = wait_until_analysed()
