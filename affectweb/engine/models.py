@@ -9,11 +9,12 @@ from __future__ import annotations
 import posixpath
 import uuid
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.files.storage import default_storage
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+
+from affectweb.core.hashed import check_hashed, set_hashed
 
 JOB_NAMES = ("multiface", "sdk-metrics", "no-op", "current-pack")
 DEFAULT_JOB_NAME = "multiface"
@@ -42,15 +43,10 @@ class Account(models.Model):
         return self.username
 
     def set_password(self, raw: str) -> None:
-        self.password = make_password(raw)
+        set_hashed(self, "password", raw)
 
     def check_password(self, raw: str) -> bool:
-        def upgrade(raw: str) -> None:
-            # Re-hash with the current hasher settings after a successful check.
-            self.set_password(raw)
-            self.save(update_fields=["password"])
-
-        return check_password(raw, self.password, upgrade)
+        return check_hashed(self, "password", raw)
 
 
 class Job(models.Model):

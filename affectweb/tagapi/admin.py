@@ -1,33 +1,18 @@
-from django import forms
 from django.contrib import admin
 
+from affectweb.core.hashed import NewSecretForm, new_secret_field
 from affectweb.tagapi.models import AccessToken, Application, Feedback
 
 
-class ApplicationForm(forms.ModelForm):
-    # The stored hash is never shown or edited; a new secret replaces it.
-    new_secret = forms.CharField(
-        required=False, strip=False, widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to keep the current client secret.",
-    )
+class ApplicationForm(NewSecretForm):
+    hashed_field = "client_secret"
+    secret_field = "new_secret"
+    secret_noun = "client secret"
+    new_secret = new_secret_field("client secret")
 
     class Meta:
         model = Application
         fields = ["name", "client_id", "scope"]
-
-    def clean(self):
-        data = super().clean()
-        if not self.instance.pk and not data.get("new_secret"):
-            self.add_error("new_secret", "A new application needs a client secret.")
-        return data
-
-    def save(self, commit=True):
-        application = super().save(commit=False)
-        if self.cleaned_data.get("new_secret"):
-            application.set_secret(self.cleaned_data["new_secret"])
-        if commit:
-            application.save()
-        return application
 
 
 @admin.register(Application)

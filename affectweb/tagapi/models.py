@@ -6,9 +6,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.utils import timezone
+
+from affectweb.core.hashed import check_hashed, set_hashed
 
 SCOPE = "api_access"
 
@@ -34,14 +35,10 @@ class Application(models.Model):
         return f"{self.name} ({self.client_id})"
 
     def set_secret(self, raw: str) -> None:
-        self.client_secret = make_password(raw)
+        set_hashed(self, "client_secret", raw)
 
     def check_secret(self, raw: str) -> bool:
-        def upgrade(raw: str) -> None:
-            self.set_secret(raw)
-            self.save(update_fields=["client_secret"])
-
-        return check_password(raw, self.client_secret, upgrade)
+        return check_hashed(self, "client_secret", raw)
 
 
 class AccessToken(models.Model):
