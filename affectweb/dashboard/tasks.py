@@ -105,6 +105,8 @@ def _fetch(media: Media, client: MediaApiClient, representation) -> None:
         ingest(media, Path(tmp.name), representation.content_type)
     # Decoding frames takes a while and is only decoration: a job of its own.
     _queue().enqueue(thumbnails, media.pk)
+    # The research app's group view: resample this media onto its study's grid now.
+    _queue().enqueue("affectweb.research.tasks.warm", media.pk)
 
 
 def thumbnails(media_id: int) -> None:

@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Max
 
 from affectweb.dashboard.models import FaceTrack, Media, Study
 from affectweb.research import aggregate as agg
@@ -32,9 +33,11 @@ class StudyMatrix:
 
 def participants(study: Study) -> list[Participant]:
     """The study's analysed media in a stable order, with offsets and annotations."""
+    # A browser's recording may not state its duration: the last face seen bounds it too.
     rows = (Media.objects.filter(study=study, status=Media.Status.DONE).order_by("pk")
-            .values_list("pk", "name", "duration", "alignment__offset"))
-    people = [Participant(pk, name, offset or 0.0, duration) for pk, name, duration, offset in rows]
+            .annotate(last=Max("faces__end")).values_list("pk", "name", "duration", "alignment__offset", "last"))
+    people = [Participant(pk, name, offset or 0.0, max(duration, last or 0.0))
+              for pk, name, duration, offset, last in rows]
     by_id = {p.media_id: p for p in people}
     for media_id, key, value in Annotation.objects.filter(media__in=list(by_id)).values_list("media_id", "key", "value"):
         by_id[media_id].annotations[key] = value
@@ -47,12 +50,14 @@ def timeline(study: Study, people: list[Participant]) -> float:
 
 
 def _compute(media_id: int, metric: str, offset: float, step: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The media's whole span on the grid (at least n points), whatever the caller shows."""
     tracks = []
     for blob in FaceTrack.objects.filter(media_id=media_id).values_list("data", flat=True):
         arrays = np.load(io.BytesIO(bytes(blob)))
         if metric in arrays.files:
             tracks.append((arrays["times"], arrays[metric]))
-    return agg.resample_participant(tracks, offset, step, n)
+    last = max((float(t[-1]) for t, _ in tracks if len(t)), default=0.0)
+    return agg.resample_participant(tracks, offset, step, max(n, int((offset + last) / step) + 2))
 
 
 def media_curve(media_id: int, source: str, metric: str, offset: float, step: float, n: int,
@@ -74,7 +79,7 @@ def media_curve(media_id: int, source: str, metric: str, offset: float, step: fl
         media_id=media_id, metric=metric, step=step,
         defaults={"offset": offset, "source": source, "start": start,
                   "values": values[start:stop].tobytes(), "faces": faces[start:stop].tobytes()})
-    return values, faces
+    return values[:n], faces[:n]
 
 
 def study_matrix(study: Study, metric: str, people: list[Participant] | None = None) -> StudyMatrix:
@@ -92,3 +97,12 @@ def study_matrix(study: Study, metric: str, people: list[Participant] | None = N
         v, f = media_curve(p.media_id, sources.get(p.media_id, ""), metric, p.offset, step, n, cached)
         values[i], faces = v, faces + f
     return StudyMatrix(times, step, people, values, faces)
+
+
+def warm_media(media: Media, metric: str) -> None:
+    """Cache one media's curve on its study's current grid."""
+    people = participants(media.study)
+    step = agg.grid_step(timeline(media.study, people))
+    me = next((p for p in people if p.media_id == media.pk), None)
+    if me is not None:
+        media_curve(media.pk, media.result_sha256, metric, me.offset, step, 1)

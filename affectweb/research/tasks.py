@@ -48,3 +48,16 @@ def sync_annotations(media_id: int, attempt: int = 0) -> int:
         Annotation.objects.filter(pk=annotation.pk, value=annotation.value).update(synced=True)
         done += 1
     return done
+
+
+def warm(media_id: int) -> None:
+    """After ingestion: resample the new media for its study's group view, so the first
+    view of a large study does not pay for it (studydata.media_curve caches it)."""
+    from affectweb.dashboard.metrics import DEFAULT_METRIC
+    from affectweb.research.studydata import warm_media
+
+    media = Media.objects.filter(pk=media_id, status=Media.Status.DONE).select_related("study").first()
+    if media is not None:
+        for metric in (DEFAULT_METRIC, "valence", "engagement"):
+            if metric in media.metric_names:
+                warm_media(media, metric)

@@ -76,3 +76,19 @@ def test_it_serves_the_page_and_the_json(alice, study):
     r = alice.get(f"/research/studies/{study.pk}/group.json", {"metric": "joy", "by": "age"})
     assert r.status_code == 200 and r.json()["groups"][0]["label"] == "young"
     assert alice.get(f"/research/studies/{study.pk}/group.json", {"metric": "nope"}).status_code == 400
+
+
+def test_it_warms_the_cache_after_ingestion(study):
+    from affectweb.research.tasks import warm
+    m = analysed(study, 20, seconds=3, offset=0.5)
+    warm(m.pk)
+    cached = SeriesCache.objects.get(media=m, metric="joy")
+    assert cached.offset == 0.5 and cached.start == 5 and len(bytes(cached.values)) == 4 * 30
+    assert group_view(study, "joy")["mean"][20] == 20  # served from the cache
+
+
+def test_it_bounds_a_recording_without_a_stated_duration_by_its_faces(study):
+    m = analysed(study, 20, seconds=3)
+    m.duration = 0
+    m.save()
+    assert group_view(study, "joy")["times"][-1] == pytest.approx(2.9)
