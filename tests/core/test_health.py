@@ -1,12 +1,9 @@
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 from django.conf import settings
 
-from tests.conftest import ROOT
+from tests.workers import start_worker, stop_worker
 
 
 def test_it_reports_database_and_redis_without_workers(client, db, redis_db):
@@ -20,10 +17,7 @@ def test_it_reports_database_and_redis_without_workers(client, db, redis_db):
 
 
 def test_it_reports_ok_when_a_worker_listens_on_every_queue(client, transactional_db, redis_db):
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", *settings.RQ_QUEUES],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
-    )
+    worker = start_worker(*settings.RQ_QUEUES, worker_class=None)
     try:
         for _ in range(100):
             body = client.get("/healthz").json()
@@ -33,8 +27,7 @@ def test_it_reports_ok_when_a_worker_listens_on_every_queue(client, transactiona
         assert body["workers"] == 1
         assert body["queues"] == {"default": 1, "engine": 1}
     finally:
-        worker.terminate()
-        worker.wait(10)
+        stop_worker(worker)
 
 
 def test_it_says_redis_is_down(client, db, settings):

@@ -7,19 +7,13 @@ jobs and the engine's analyses, as `make run` does.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from affectweb.dashboard.models import Media, Provider
 from affectweb.engine.models import Account
-from tests.conftest import ROOT
+from tests.workers import start_worker, stop_worker
 
 ENGINE_USER, ENGINE_PASSWORD = "dashboard@example.org", "pä ss:w@rd"
 
@@ -35,21 +29,9 @@ def engine_provider(live_server, transactional_db) -> Provider:
 
 @pytest.fixture
 def worker(redis_db, engine_provider):
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "default", "engine", "--with-scheduler",
-         "--worker-class", "affectweb.engine.worker.EngineWorker"],
-        cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
-             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-             "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"},
-    )
+    proc = start_worker("default", "engine", scheduler=True)
     yield proc
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
+    stop_worker(proc)
 
 
 def wait_until_analysed(timeout: float = 240) -> Media:

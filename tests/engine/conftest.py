@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import base64
-import os
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 
 from affectweb.engine.models import Account, Job
-from tests.conftest import ROOT
+from tests.workers import kill_worker, start_worker, stop_worker
 
-WORKER_CLASS = "affectweb.engine.worker.EngineWorker"
 USERNAME = "user@example.com"
 PASSWORD = "p:ss wörd@1"  # a colon, a space, an @ and a non-ASCII letter
 
@@ -75,41 +69,21 @@ def post_job(api: Client, upload, name: str | None = None):
 
 
 class Workers:
-    """`manage.py rqworker engine` subprocesses, each in its own process group so a
-    SIGKILL takes its analysis processes down with it (a dead machine)."""
+    """The engine workers a test started; all stopped at its end."""
 
     def __init__(self):
         self.procs: list[subprocess.Popen] = []
 
     def start(self) -> subprocess.Popen:
-        proc = subprocess.Popen(
-            [sys.executable, "manage.py", "rqworker", "engine", "--worker-class", WORKER_CLASS],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "tests.settings",
-                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-                # The test database, not the development one (a worker runs no test runner).
-                "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
-            },
-            start_new_session=True, stdout=subprocess.DEVNULL,
-        )
+        proc = start_worker("engine")
         self.procs.append(proc)
         return proc
 
-    def kill(self, proc: subprocess.Popen) -> None:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
+    kill = staticmethod(kill_worker)
 
     def stop_all(self) -> None:
         for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait(10)
+            stop_worker(proc)
 
 
 @pytest.fixture
