@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Max
 
 from affectweb.dashboard.models import FaceTrack, Media, Study
@@ -93,9 +94,10 @@ def study_matrix(study: Study, metric: str, people: list[Participant] | None = N
         media_id__in=list(sources), metric=metric, step=step)}
     values = np.full((len(people), n), np.nan, dtype=np.float32)
     faces = np.zeros(n, dtype=np.int64)
-    for i, p in enumerate(people):
-        v, f = media_curve(p.media_id, sources.get(p.media_id, ""), metric, p.offset, step, n, cached)
-        values[i], faces = v, faces + f
+    with transaction.atomic():  # cache misses written in one commit, not one each
+        for i, p in enumerate(people):
+            v, f = media_curve(p.media_id, sources.get(p.media_id, ""), metric, p.offset, step, n, cached)
+            values[i], faces = v, faces + f
     return StudyMatrix(times, step, people, values, faces)
 
 
