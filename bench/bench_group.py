@@ -111,7 +111,7 @@ def main() -> None:
         size = len(get(base + "group.json", metric="joy", by="age").content)
         rows.append(("groups.csv, warm, by age", *timed(lambda: b"".join(get(base + "groups.csv", metric="joy", by="age").streaming_content), 3)))
         rows.append(("long.csv (all frames, all metrics)", *timed(lambda: sum(len(c) for c in get(base + "long.csv").streaming_content), 1)))
-    print(f"| request | wall ms | CPU ms |\n| --- | ---: | ---: |")
+    print("| request | wall ms | CPU ms |\n| --- | ---: | ---: |")
     for name, wall, cpu in rows:
         print(f"| {name} | {wall:.0f} | {cpu:.0f} |")
     print(f"group.json with 3 groups: {size / 1024:.0f} KiB")

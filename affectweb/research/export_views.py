@@ -7,10 +7,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.views.decorators.http import require_GET
 
 from affectweb.dashboard import access
-from affectweb.dashboard.metrics import DEFAULT_METRIC
 from affectweb.research import exports
 from affectweb.research.models import Stimulus
-from affectweb.research.views import study_metrics
+from affectweb.research.views import requested_metric, study_metrics
 
 
 def _download(content, content_type: str, filename: str) -> HttpResponse:
@@ -31,8 +30,8 @@ def long_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def group_csv(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
-    metric = request.GET.get("metric", DEFAULT_METRIC)
-    if metric not in study_metrics(study):
+    metric = requested_metric(request, study)
+    if metric is None:
         return HttpResponseBadRequest("Unknown metric.")
     key = request.GET.get("by", "")
     return _download(exports.group_csv(study, metric, key), "text/csv", f"study-{study.pk}-{metric}-groups.csv")

@@ -97,9 +97,6 @@ def chunk(request: HttpRequest, token: str) -> JsonResponse:
     rec = _recording(request, link)
     try:
         index = int(request.GET["index"])
-        offset = request.GET.get("offset")
-        if offset is not None and index == 0:
-            Recording.objects.filter(pk=rec.pk).update(offset=float(offset))
     except (KeyError, ValueError):
         return JsonResponse({"error": "index is a number."}, status=400)
     try:

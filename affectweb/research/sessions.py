@@ -22,7 +22,7 @@ from affectweb.dashboard.models import Media
 from affectweb.dashboard.uploads import add_media
 from affectweb.research.models import Alignment, ParticipantLink, Recording
 
-MAX_CHUNK_BYTES = 16 * 1024 * 1024
+MAX_CHUNK_BYTES = 8 * 1024 * 1024  # the page sends at most 4 MB; below DATA_UPLOAD_MAX_MEMORY_SIZE
 RECORDING_TTL = timedelta(hours=6)  # an unfinished recording older than this is abandoned
 
 

@@ -33,6 +33,18 @@ def study_metrics(study: Study) -> list[str]:
     return chartable(sorted(names))
 
 
+def _owned(model, request: HttpRequest, pk: int):
+    """A marker or link of one of the user's studies (any, for staff); else 404."""
+    qs = model.objects.all() if request.user.is_staff else model.objects.filter(study__owner=request.user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def requested_metric(request: HttpRequest, study: Study) -> str | None:
+    """`?metric=` if the study's analysed media have it, else None."""
+    metric = request.GET.get("metric", DEFAULT_METRIC)
+    return metric if metric in study_metrics(study) else None
+
+
 def parse_annotations(text: str) -> dict[str, str]:
     """`key: value` lines (or key=value); blank lines skipped; a later key wins."""
     out = {}
@@ -132,8 +144,7 @@ def marker_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def marker_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = Marker.objects.all() if request.user.is_staff else Marker.objects.filter(study__owner=request.user)
-    marker = get_object_or_404(qs, pk=pk)
+    marker = _owned(Marker, request, pk)
     marker.delete()
     return redirect("research:setup", marker.study_id)
 
@@ -214,8 +225,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = ParticipantLink.objects.all() if request.user.is_staff else ParticipantLink.objects.filter(study__owner=request.user)
-    link = get_object_or_404(qs, pk=pk)
+    link = _owned(ParticipantLink, request, pk)
     ParticipantLink.objects.filter(pk=link.pk).update(revoked=True)
     return redirect("research:setup", link.study_id)
 
@@ -238,7 +248,7 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def group_json(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
-    metric = request.GET.get("metric", DEFAULT_METRIC)
-    if metric not in study_metrics(study):
+    metric = requested_metric(request, study)
+    if metric is None:
         return HttpResponseBadRequest("Unknown metric.")
     return JsonResponse(group_view(study, metric, request.GET.get("by", "")))

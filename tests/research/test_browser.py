@@ -5,7 +5,6 @@ recording, and the researcher's group view shows it aligned on the stimulus."""
 
 from __future__ import annotations
 
-import time
 
 import av
 import pytest
@@ -14,12 +13,12 @@ from playwright.sync_api import sync_playwright
 from affectweb.dashboard.models import Media
 from affectweb.research.models import Alignment, Annotation
 from tests.conftest import ROOT
-from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401
+from tests.dashboard.test_browser import CHROMIUM_ARGS as DASHBOARD_ARGS
+from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401,F811
 from tests.factories import ParticipantLinkFactory, StimulusFactory, StudyFactory, UserFactory
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream",
-                 "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [*DASHBOARD_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                 "--autoplay-policy=no-user-gesture-required"]
 
 
 def make_y4m(source, dest, width: int = 640, height: int = 360) -> None:

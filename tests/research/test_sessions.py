@@ -114,3 +114,12 @@ def test_it_cleans_up_stale_recordings(client, link):
     Recording.objects.update(updated=timezone.now() - sessions.RECORDING_TTL - timedelta(minutes=1))
     assert sessions.cleanup() == 1
     assert not (sessions.chunk_root() / key).exists()
+
+
+def test_a_recording_key_works_only_with_its_own_link(client, link, study):
+    key = _begin(client, link).json()["key"]
+    other = ParticipantLinkFactory(study=study)
+    assert _chunk(client, other, key, 0, b"x").status_code == 404
+    assert _finish(client, other, key, 1).status_code == 404
+    client.post(f"/research/p/{other.token}/abandon?key={key}")
+    assert Recording.objects.filter(key=key).exists()

@@ -14,6 +14,7 @@
   const video = document.getElementById("stimulus");
   const progress = document.getElementById("progress");
   const uploadText = document.getElementById("upload-text");
+  const PIECE = 4 * 1024 * 1024;
   let key = null;
   let finished = false;
   const chunks = []; // recorded blobs; index = position
@@ -128,7 +129,9 @@
     const recorder = new MediaRecorder(stream, mimeType ? { mimeType: mimeType } : {});
     let r0 = null;
     recorder.addEventListener("dataavailable", (e) => {
-      if (e.data && e.data.size) { chunks.push(e.data); totalBytes += e.data.size; pump(); }
+      // Pieces of at most 4 MB, well under the server's request limit.
+      for (let at = 0; e.data && at < e.data.size; at += PIECE) chunks.push(e.data.slice(at, at + PIECE));
+      if (e.data && e.data.size) { totalBytes += e.data.size; pump(); }
     });
     recorder.addEventListener("start", () => {
       r0 = performance.now();
