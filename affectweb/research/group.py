@@ -38,6 +38,17 @@ def marker_rows(study: Study, matrix: StudyMatrix, key: str = "") -> list[dict]:
             rows.append({"marker": marker.name, "start": marker.start, "end": marker.end,
                          "group": (label or NO_VALUE) if key else "", "mean": _round(s.mean),
                          "low": _round(s.low), "high": _round(s.high), "n": s.n})
+    # A marker on one media: that participant alone, its range moved onto the stimulus.
+    row_of = {p.media_id: i for i, p in enumerate(matrix.participants)}
+    for marker in Marker.objects.filter(study=study, media__isnull=False).select_related("media"):
+        i = row_of.get(marker.media_id)
+        if i is None:
+            continue
+        offset = matrix.participants[i].offset
+        s = agg.range_summary(matrix.values[[i]], matrix.times, marker.start + offset, marker.stop + offset)
+        rows.append({"marker": marker.name, "start": round(marker.start + offset, 3),
+                     "end": None if marker.end is None else round(marker.end + offset, 3),
+                     "group": marker.media.name, "mean": _round(s.mean), "low": None, "high": None, "n": s.n})
     return rows
 
 

@@ -92,3 +92,26 @@ def test_it_bounds_a_recording_without_a_stated_duration_by_its_faces(study):
     m.duration = 0
     m.save()
     assert group_view(study, "joy")["times"][-1] == pytest.approx(2.9)
+
+
+def test_it_summarises_a_marker_on_one_media_on_the_stimulus_timeline(study):
+    m = analysed(study, lambda t, f: 10.0 * t, offset=2.0, name="p1.webm")
+    analysed(study, 99)
+    MarkerFactory(study=study, media=m, name="laugh", start=1.0, end=3.0)  # media time
+    row = next(r for r in group_view(study, "joy")["summaries"] if r["marker"] == "laugh")
+    assert (row["start"], row["end"], row["group"], row["n"]) == (3.0, 5.0, "p1.webm", 1)
+    assert row["mean"] == pytest.approx(20.0, abs=0.5)  # that media alone, not the 99s
+
+
+def test_deleting_a_study_removes_its_stimulus_and_unfinished_recordings(study, django_capture_on_commit_callbacks):
+    from pathlib import Path
+    from affectweb.research import sessions
+    from affectweb.research.models import Recording
+    from tests.factories import ParticipantLinkFactory, StimulusFactory
+    stimulus = StimulusFactory(study=study)
+    rec = Recording.objects.create(link=ParticipantLinkFactory(study=study))
+    sessions.append_chunk(rec, 0, b"x" * 10)
+    path = Path(stimulus.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        study.delete()
+    assert not path.exists() and not (sessions.chunk_root() / rec.key).exists()
