@@ -64,7 +64,8 @@
       margin: { l: 50, r: 50, t: 20, b: 40 },
       xaxis: { title: { text: "stimulus time (s)" } },
       yaxis: { title: { text: data.metric }, fixedrange: true },
-      yaxis2: { title: { text: "faces" }, overlaying: "y", side: "right", rangemode: "tozero", fixedrange: true, showgrid: false },
+      yaxis2: { title: { text: "faces" }, overlaying: "y", side: "right", fixedrange: true, showgrid: false,
+                range: [0, Math.max(1, ...data.faces) * 1.05], dtick: Math.max(1, Math.ceil(Math.max(1, ...data.faces) / 5)) },
       shapes: shapes(), annotations: annotations(),
       showlegend: true, legend: { orientation: "h", y: -0.2 }, uirevision: "group",
     };
