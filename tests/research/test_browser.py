@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from affectweb.dashboard.models import Media
-from affectweb.research.models import Alignment, Annotation
+from affectweb.research.models import Alignment, Annotation, Recording
 from tests.conftest import ROOT
 from tests.dashboard.test_browser import CHROMIUM_ARGS as DASHBOARD_ARGS
 from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401,F811
@@ -99,3 +99,22 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page.screenshot(path=str(screenshot), full_page=True)
         browser.close()
     assert screenshot.stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_a_participant_who_refuses_the_camera_leaves_nothing(chromium_path, live_server, transactional_db):
+    study = StudyFactory()
+    StimulusFactory(study=study)
+    link = ParticipantLinkFactory(study=study)
+    args = [a for a in CHROMIUM_ARGS if a != "--use-fake-ui-for-media-stream"] + ["--deny-permission-prompts"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=args)
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/research/p/{link.token}/")
+        page.select_option("select[name=age]", "18-29")
+        page.check("#consent")
+        page.click("#start")
+        page.wait_for_selector("body[data-state=no-camera]", timeout=15_000)
+        assert "Nothing was recorded" in page.inner_text("#message")
+        browser.close()
+    assert not Recording.objects.exists() and not Media.objects.exists()
