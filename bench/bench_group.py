@@ -36,6 +36,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from affectweb.dashboard.models import FaceTrack, Media, Study, pack_arrays  # noqa: E402
 from affectweb.research.models import Alignment, Annotation, Marker, SeriesCache  # noqa: E402
+from affectweb.research.tasks import warm  # noqa: E402
 
 FPS, SECONDS = 30, 60
 METRICS = ["joy", "sadness", "disgust", "contempt", "anger", "fear", "surprise", "valence", "engagement",
@@ -106,6 +107,12 @@ def main() -> None:
             get(base + "group.json", metric="joy")
         rows.append(("group.json, cold (resample 300 media)", *timed(cold, 2)))
         rows.append(("group.json, warm", *timed(lambda: get(base + "group.json", metric="joy"))))
+        first = Media.objects.filter(study=study).order_by("pk").first()
+
+        def warm_one():
+            SeriesCache.objects.filter(media=first).delete()
+            warm(first.pk)
+        rows.append(("worker: warm job after one ingestion (all charted metrics)", *timed(warm_one)))
         rows.append(("group.json, warm, 3 groups by age", *timed(lambda: get(base + "group.json", metric="joy", by="age"))))
         rows.append(("group view page, warm", *timed(lambda: get(base))))
         size = len(get(base + "group.json", metric="joy", by="age").content)

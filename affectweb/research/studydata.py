@@ -50,19 +50,22 @@ def timeline(study: Study, people: list[Participant]) -> float:
     return max([duration, *(p.offset + p.duration for p in people)], default=0.0)
 
 
-def _compute(media_id: int, metric: str, offset: float, step: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _load_tracks(media_id: int) -> list[np.lib.npyio.NpzFile]:
+    return [np.load(io.BytesIO(bytes(blob)))
+            for blob in FaceTrack.objects.filter(media_id=media_id).values_list("data", flat=True)]
+
+
+def _compute(media_id: int, metric: str, offset: float, step: float, n: int,
+             loaded: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The media's whole span on the grid (at least n points), whatever the caller shows."""
-    tracks = []
-    for blob in FaceTrack.objects.filter(media_id=media_id).values_list("data", flat=True):
-        arrays = np.load(io.BytesIO(bytes(blob)))
-        if metric in arrays.files:
-            tracks.append((arrays["times"], arrays[metric]))
+    loaded = _load_tracks(media_id) if loaded is None else loaded
+    tracks = [(a["times"], a[metric]) for a in loaded if metric in a.files]
     last = max((float(t[-1]) for t, _ in tracks if len(t)), default=0.0)
     return agg.resample_participant(tracks, offset, step, max(n, int((offset + last) / step) + 2))
 
 
 def media_curve(media_id: int, source: str, metric: str, offset: float, step: float, n: int,
-                cached: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+                cached: dict | None = None, loaded: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One media on the grid (length n), from the cache when its inputs are unchanged."""
     hit = (cached or {}).get(media_id)
     if hit is not None and hit.offset == offset and hit.source == source:
@@ -73,7 +76,7 @@ def media_curve(media_id: int, source: str, metric: str, offset: float, step: fl
         m = max(0, min(n - hit.start, len(values)))
         out_v[hit.start:hit.start + m], out_f[hit.start:hit.start + m] = values[:m], faces[:m]
         return out_v, out_f
-    values, faces = _compute(media_id, metric, offset, step, n)
+    values, faces = _compute(media_id, metric, offset, step, n, loaded)
     present = np.flatnonzero(faces)
     start, stop = (int(present[0]), int(present[-1]) + 1) if len(present) else (0, 0)
     SeriesCache.objects.update_or_create(
@@ -101,10 +104,14 @@ def study_matrix(study: Study, metric: str, people: list[Participant] | None = N
     return StudyMatrix(times, step, people, values, faces)
 
 
-def warm_media(media: Media, metric: str) -> None:
-    """Cache one media's curve on its study's current grid."""
+def warm_media(media: Media, metrics: list[str]) -> None:
+    """Cache one media's curves on its study's current grid (its tracks read once)."""
     people = participants(media.study)
     step = agg.grid_step(timeline(media.study, people))
     me = next((p for p in people if p.media_id == media.pk), None)
-    if me is not None:
-        media_curve(media.pk, media.result_sha256, metric, me.offset, step, 1)
+    if me is None:
+        return
+    loaded = _load_tracks(media.pk)
+    with transaction.atomic():
+        for metric in metrics:
+            media_curve(media.pk, media.result_sha256, metric, me.offset, step, 1, loaded=loaded)
