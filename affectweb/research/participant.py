@@ -15,6 +15,7 @@ from affectweb.research import sessions
 from affectweb.research.models import ParticipantLink, Recording, Stimulus
 
 KEY_HEADER = "X-Recording-Key"
+OPEN_RECORDINGS = 20  # unfinished recordings a link may hold: a leaked link cannot fill the disk
 
 
 def _link(token: str) -> ParticipantLink:
@@ -86,6 +87,9 @@ def begin(request: HttpRequest, token: str) -> JsonResponse:
             return JsonResponse({"error": f"Unexpected answer for {key}."}, status=400)
         clean[key] = value
     sessions.cleanup()
+    if Recording.objects.filter(link=link, media=None).count() >= OPEN_RECORDINGS:
+        return JsonResponse({"error": "Too many recordings are in progress on this link; try again later."},
+                            status=429)
     rec = Recording.objects.create(link=link, answers=clean)
     return JsonResponse({"key": rec.key})
 

@@ -123,3 +123,11 @@ def test_a_recording_key_works_only_with_its_own_link(client, link, study):
     assert _finish(client, other, key, 1).status_code == 404
     client.post(f"/research/p/{other.token}/abandon?key={key}")
     assert Recording.objects.filter(key=key).exists()
+
+
+def test_it_limits_unfinished_recordings_per_link(client, link, monkeypatch):
+    from affectweb.research import participant
+    monkeypatch.setattr(participant, "OPEN_RECORDINGS", 2)
+    assert _begin(client, link).status_code == 200
+    assert _begin(client, link).status_code == 200
+    assert _begin(client, link).status_code == 429
