@@ -59,11 +59,31 @@
                                       showarrow: false, xanchor: "left", yanchor: "bottom", font: { size: 10 } }));
   }
 
+  // The y range: the curves, and their bands where enough participants are present.
+  // A band over two or three people is very wide (t = 12.7 at n = 2); it is clipped
+  // rather than allowed to squash the curves.
+  function yRange() {
+    const curves = data.groups.length ? data.groups : [data];
+    const most = Math.max(1, ...curves.map((c) => Math.max(0, ...c.n)));
+    let lo = Infinity, hi = -Infinity;
+    for (const c of curves) {
+      c.mean.forEach((m, i) => {
+        if (m === null) return;
+        const wide = c.n[i] >= Math.max(3, most / 2) && c.low[i] !== null;
+        lo = Math.min(lo, wide ? c.low[i] : m);
+        hi = Math.max(hi, wide ? c.high[i] : m);
+      });
+    }
+    if (!isFinite(lo)) return undefined;
+    const pad = Math.max(1, (hi - lo) * 0.05);
+    return [lo - pad, hi + pad];
+  }
+
   function layout() {
     return {
       margin: { l: 50, r: 50, t: 20, b: 40 },
       xaxis: { title: { text: "stimulus time (s)" } },
-      yaxis: { title: { text: data.metric }, fixedrange: true },
+      yaxis: { title: { text: data.metric }, fixedrange: true, range: yRange() },
       yaxis2: { title: { text: "faces" }, overlaying: "y", side: "right", fixedrange: true, showgrid: false,
                 range: [0, Math.max(1, ...data.faces) * 1.05], dtick: Math.max(1, Math.ceil(Math.max(1, ...data.faces) / 5)) },
       shapes: shapes(), annotations: annotations(),
