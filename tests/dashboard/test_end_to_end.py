@@ -2,7 +2,7 @@ import json
 import time
 
 from tests.dashboard.helpers import upload
-from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401
+from tests.dashboard.live import wait_until_analysed
 from tests.factories import StudyFactory, UserFactory
 
 

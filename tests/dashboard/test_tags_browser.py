@@ -1,21 +1,20 @@
 """The tag band in a real browser: under the chart, on its time axis."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from affectweb.clients.tagapi import TagResult, VideoTags
 from affectweb.dashboard import tags
 from affectweb.dashboard.models import MediaTags
+from tests.browser import PASSWORD, RESEARCHER, chromium, log_in
 from tests.clients.fake_provider import session_json
 from tests.conftest import ROOT
 from tests.dashboard.helpers import ingest_bytes
-from tests.dashboard.test_browser import CHROMIUM_ARGS
 from tests.factories import MediaFactory, StudyFactory, UserFactory
 
 
 @pytest.mark.browser
 def test_it_draws_the_tag_band_on_the_charts_time_axis(chromium_path, live_server, transactional_db):
-    user = UserFactory(username="researcher", password="correct horse")
+    user = UserFactory(username=RESEARCHER, password=PASSWORD)
     media = MediaFactory(study=StudyFactory(owner=user))
     ingest_bytes(media, session_json(frames=30, faces=2))
     MediaTags.objects.create(media=media, **tags._fields(TagResult("", "OK", "d0c", VideoTags(
@@ -23,13 +22,10 @@ def test_it_draws_the_tag_band_on_the_charts_time_axis(chromium_path, live_serve
         ((0.9, 0.8), (0.7, 0.3), (0.6, 0.5))))))
     screenshot = ROOT / "test-output" / "dashboard-tags.png"
     screenshot.parent.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    with chromium(chromium_path) as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{live_server.url}/accounts/login/?next=/media/{media.pk}/")
-        page.fill("input[name=username]", "researcher")
-        page.fill("input[name=password]", "correct horse")
-        page.click("button[type=submit]")
+        log_in(page)
         page.wait_for_selector("#chart .heatmaplayer", timeout=30_000)
         band = page.evaluate("(() => { const c = document.getElementById('chart');"
                              " const b = c.data.find(t => t.type === 'heatmap');"
@@ -42,4 +38,3 @@ def test_it_draws_the_tag_band_on_the_charts_time_axis(chromium_path, live_serve
         assert page.evaluate("document.getElementById('chart').layout.xaxis.range") == [0.5, 1.5]
         assert page.locator("#tags tbody tr").count() == 3
         page.screenshot(path=str(screenshot), full_page=True)
-        browser.close()

@@ -8,7 +8,7 @@ import zipfile
 
 from affectweb.dashboard.models import MediaTags
 from tests.dashboard.helpers import upload
-from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401
+from tests.dashboard.live import wait_until_analysed
 from tests.factories import StudyFactory, TagProviderFactory, UserFactory, tag_application
 
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import av
 import pytest
-from playwright.sync_api import sync_playwright
 
 from affectweb.dashboard.models import Media
 from affectweb.research.models import Alignment, Annotation, Recording
+from tests.browser import PASSWORD, RESEARCHER, chromium, log_in
 from tests.conftest import ROOT
-from tests.dashboard.test_browser import CHROMIUM_ARGS as DASHBOARD_ARGS
-from tests.dashboard.live import engine_provider, wait_until_analysed, worker  # noqa: F401,F811
+from tests.dashboard.live import wait_until_analysed
 from tests.factories import ParticipantLinkFactory, StimulusFactory, StudyFactory, UserFactory
 
-CHROMIUM_ARGS = [*DASHBOARD_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                 "--autoplay-policy=no-user-gesture-required"]
+FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+               "--autoplay-policy=no-user-gesture-required"]
 
 
 def make_y4m(source, dest, width: int = 640, height: int = 360) -> None:
@@ -38,7 +37,7 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         chromium_path, live_server, worker, assets_dir, tmp_path):
     camera = tmp_path / "camera.y4m"
     make_y4m(assets_dir / "fixtures/single_face.mp4", camera)
-    user = UserFactory(username="researcher", password="correct horse")
+    user = UserFactory(username=RESEARCHER, password=PASSWORD)
     study = StudyFactory(owner=user, name="Session study")
     StimulusFactory(study=study, duration=3.9, file__data=(assets_dir / "fixtures/no_face.mp4").read_bytes(),
                     file__filename="stimulus.mp4")
@@ -46,9 +45,7 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
     screenshot = ROOT / "test-output" / "research-group.png"
     screenshot.parent.mkdir(exist_ok=True)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path,
-                                    args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera}"])
+    with chromium(chromium_path, *FAKE_CAMERA, f"--use-file-for-fake-video-capture={camera}") as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         dropped = []
 
@@ -68,7 +65,6 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page.wait_for_selector("body[data-state=done]", timeout=60_000)
         offset = float(page.evaluate("document.getElementById('session').dataset.offset"))
         assert dropped and page.evaluate("document.getElementById('progress').value") == 1
-        browser.close()
 
     media = wait_until_analysed()
     assert media.status == Media.Status.DONE, media.error
@@ -79,13 +75,10 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
     assert dict(Annotation.objects.filter(media=media).values_list("key", "value")) == {"age": "30-49",
                                                                                       "note": "glasses"}
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    with chromium(chromium_path, *FAKE_CAMERA) as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{live_server.url}/accounts/login/?next=/research/studies/{study.pk}/")
-        page.fill("input[name=username]", "researcher")
-        page.fill("input[name=password]", "correct horse")
-        page.click("button[type=submit]")
+        log_in(page)
         page.wait_for_function("(document.getElementById('chart').data || []).length >= 2", timeout=30_000)
         mean = page.evaluate("document.getElementById('chart').data.find(t => (t.name || '').startsWith('mean')).y")
         assert sum(v is not None for v in mean) > 20  # the recording covers most of the 3.9 s stimulus
@@ -97,7 +90,6 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page.wait_for_function("document.getElementById('player').currentTime > 0 || "
                                "document.querySelectorAll('#peaks li').length === 0")
         page.screenshot(path=str(screenshot), full_page=True)
-        browser.close()
     assert screenshot.stat().st_size > 10_000
 
 
@@ -106,9 +98,8 @@ def test_a_participant_who_refuses_the_camera_leaves_nothing(chromium_path, live
     study = StudyFactory()
     StimulusFactory(study=study)
     link = ParticipantLinkFactory(study=study)
-    args = [a for a in CHROMIUM_ARGS if a != "--use-fake-ui-for-media-stream"] + ["--deny-permission-prompts"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=args)
+    refusing = [a for a in FAKE_CAMERA if a != "--use-fake-ui-for-media-stream"] + ["--deny-permission-prompts"]
+    with chromium(chromium_path, *refusing) as browser:
         page = browser.new_page()
         page.goto(f"{live_server.url}/research/p/{link.token}/")
         page.select_option("select[name=age]", "18-29")
@@ -116,5 +107,4 @@ def test_a_participant_who_refuses_the_camera_leaves_nothing(chromium_path, live
         page.click("#start")
         page.wait_for_selector("body[data-state=no-camera]", timeout=15_000)
         assert "Nothing was recorded" in page.inner_text("#message")
-        browser.close()
     assert not Recording.objects.exists() and not Media.objects.exists()
