@@ -158,6 +158,11 @@ ENGINE_MAX_ATTEMPTS = env_int("ENGINE_MAX_ATTEMPTS", 3)
 SALT_KEY = env_str("FIELD_ENCRYPTION_SALT", "affectweb-encrypted-fields")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
+# Webcam recordings arrive in chunks; until complete they wait here, outside MEDIA_ROOT.
+# With several web machines this must be a shared folder. Default: beside MEDIA_ROOT.
+if env_str("RECORDING_CHUNKS_DIR"):
+    RECORDING_CHUNKS_DIR = Path(env_str("RECORDING_CHUNKS_DIR"))
+
 # Where model files and test fixtures live (scripts/fetch_assets.py fills it).
 ASSETS_DIR = Path(env_str("AFFECTWEB_ASSETS_DIR", str(VAR_DIR / "assets")))
 
