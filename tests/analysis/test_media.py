@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import struct
+
+import cv2
+import numpy as np
 import pytest
 
 from affectweb.analysis.media import iter_frames, probe, select_times
@@ -79,3 +83,29 @@ def test_it_recognises_still_images_by_content_not_name(still_images, fixtures_d
     jpeg_named_mp4 = tmp_path / "holiday.mp4"
     jpeg_named_mp4.write_bytes((fixtures_dir / "single_face.jpg").read_bytes())
     assert probe(jpeg_named_mp4).kind == "image"
+
+
+def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
+    """The JPEG with an EXIF APP1 segment holding only the Orientation tag (0x0112)."""
+    ifd = struct.pack("<H", 1) + struct.pack("<HHIHH", 0x0112, 3, 1, orientation, 0) + struct.pack("<I", 0)
+    tiff = b"II*\x00" + struct.pack("<I", 8) + ifd
+    app1 = b"Exif\x00\x00" + tiff
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:]
+
+
+def test_it_honours_the_exif_orientation_of_a_phone_photo(fixtures_dir, tmp_path):
+    upright = cv2.imread(str(fixtures_dir / "single_face.jpg"))
+    # Stored turned a quarter to the left, as a phone held sideways writes it; EXIF 6
+    # says "turn 90° clockwise to display".
+    stored = cv2.rotate(upright, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    ok, jpeg = cv2.imencode(".jpg", stored)
+    photo = tmp_path / "phone.jpg"
+    photo.write_bytes(with_exif_orientation(jpeg.tobytes(), 6))
+    info = probe(photo)
+    assert (info.kind, info.rotation) == ("image", 90)
+    assert (info.width, info.height) == (upright.shape[1], upright.shape[0])
+    _, _, rgb = next(iter_frames(photo))
+    assert rgb.shape == upright.shape
+    # Upright, not upside down: close to the original pixels (only JPEG noise apart).
+    difference = np.abs(rgb[..., ::-1].astype(int) - upright.astype(int)).mean()
+    assert difference < 8, difference
