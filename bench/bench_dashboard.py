@@ -10,22 +10,10 @@ import os
 import random
 import re
 import resource
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-TMP = Path(tempfile.mkdtemp(prefix="affectweb-bench-"))
-os.environ.update({
-    "DATABASE_URL": f"sqlite:///{TMP / 'bench.sqlite3'}", "MEDIA_ROOT": str(TMP / "media"),
-    "SECRET_KEY": "bench-only", "LOG_LEVEL": "WARNING",
-})
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "affectweb.settings")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import django  # noqa: E402
-
-django.setup()
+from benchenv import TMP  # first: sets up Django on a throw-away database
 
 from django.core.management import call_command  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -33,16 +21,12 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from affectweb.clients.mediaapi import SESSION_V0  # noqa: E402
+from affectweb.analysis.vocabulary import METRICS as VOCABULARY  # noqa: E402
 from affectweb.dashboard.ingest import ingest  # noqa: E402
 from affectweb.dashboard.models import Media, Study  # noqa: E402
 
 FPS, SECONDS, FACES = 30, 3600, 3
-METRICS = ["joy", "sadness", "disgust", "contempt", "anger", "fear", "surprise", "valence", "engagement",
-           "smile", "inner brow raise", "brow raise", "brow furrow", "nose wrinkle", "upper lip raise",
-           "lip corner depressor", "chin raise", "lip pucker", "lip press", "lip suck", "mouth open", "smirk",
-           "eye closure", "attention", "eye widen", "cheek raise", "lid tighten", "dimpler", "lip stretch",
-           "jaw drop", "pitch", "yaw", "roll", "interocular distance", "mean face luminance", "face box x",
-           "face box y", "face box width", "face box height"]
+METRICS = list(VOCABULARY)
 
 
 def rss_mb() -> float:

@@ -9,23 +9,9 @@ Usage: .venv/bin/python bench/bench_group.py [--participants N]
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-TMP = Path(tempfile.mkdtemp(prefix="affectweb-bench-"))
-os.environ.update({
-    "DATABASE_URL": f"sqlite:///{TMP / 'bench.sqlite3'}", "MEDIA_ROOT": str(TMP / "media"),
-    "SECRET_KEY": "bench-only", "LOG_LEVEL": "WARNING",
-})
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "affectweb.settings")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import django  # noqa: E402
-
-django.setup()
+import benchenv  # noqa: F401, I001 - first: sets up Django on a throw-away database
 
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -34,17 +20,13 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from affectweb.analysis.vocabulary import METRICS as VOCABULARY  # noqa: E402
 from affectweb.dashboard.models import FaceTrack, Media, Study, pack_arrays  # noqa: E402
 from affectweb.research.models import Alignment, Annotation, Marker, SeriesCache  # noqa: E402
 from affectweb.research.tasks import warm  # noqa: E402
 
 FPS, SECONDS = 30, 60
-METRICS = ["joy", "sadness", "disgust", "contempt", "anger", "fear", "surprise", "valence", "engagement",
-           "smile", "inner brow raise", "brow raise", "brow furrow", "nose wrinkle", "upper lip raise",
-           "lip corner depressor", "chin raise", "lip pucker", "lip press", "lip suck", "mouth open", "smirk",
-           "eye closure", "attention", "eye widen", "cheek raise", "lid tighten", "dimpler", "lip stretch",
-           "jaw drop", "pitch", "yaw", "roll", "interocular distance", "mean face luminance", "face box x",
-           "face box y", "face box width", "face box height"]
+METRICS = list(VOCABULARY)
 
 
 def build(participants: int) -> Study:
