@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
 from django.db.models import Max
 
 from affectweb.dashboard.models import FaceTrack, Media, Study
@@ -50,40 +49,43 @@ def timeline(study: Study, people: list[Participant]) -> float:
     return max([duration, *(p.offset + p.duration for p in people)], default=0.0)
 
 
-def _load_tracks(media_id: int) -> list[np.lib.npyio.NpzFile]:
-    return [np.load(io.BytesIO(bytes(blob)))
-            for blob in FaceTrack.objects.filter(media_id=media_id).values_list("data", flat=True)]
+def _load_tracks(media_ids: list[int]) -> dict[int, list[np.lib.npyio.NpzFile]]:
+    """Every face track of these media, in one query (np.load inflates a member on use)."""
+    loaded: dict[int, list[np.lib.npyio.NpzFile]] = {media_id: [] for media_id in media_ids}
+    for media_id, blob in FaceTrack.objects.filter(media_id__in=media_ids).values_list("media_id", "data"):
+        loaded[media_id].append(np.load(io.BytesIO(bytes(blob))))
+    return loaded
 
 
-def _compute(media_id: int, metric: str, offset: float, step: float, n: int,
-             loaded: list | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The media's whole span on the grid (at least n points), whatever the caller shows."""
-    loaded = _load_tracks(media_id) if loaded is None else loaded
+def _from_cache(hit: SeriesCache, n: int) -> tuple[np.ndarray, np.ndarray]:
+    values = np.frombuffer(bytes(hit.values), dtype=np.float32)
+    faces = np.frombuffer(bytes(hit.faces), dtype=np.uint8)
+    # Grid points are absolute (k · step): a longer or shorter timeline reuses them.
+    out_v, out_f = np.full(n, np.nan, np.float32), np.zeros(n, np.uint8)
+    m = max(0, min(n - hit.start, len(values)))
+    out_v[hit.start:hit.start + m], out_f[hit.start:hit.start + m] = values[:m], faces[:m]
+    return out_v, out_f
+
+
+def _compute(media_id: int, source: str, metric: str, offset: float, step: float, n: int,
+             loaded: list) -> tuple[np.ndarray, np.ndarray, SeriesCache]:
+    """The media on the grid (length n), and a cache row of its whole span, whatever the
+    caller shows."""
     tracks = [(a["times"], a[metric]) for a in loaded if metric in a.files]
     last = max((float(t[-1]) for t, _ in tracks if len(t)), default=0.0)
-    return agg.resample_participant(tracks, offset, step, max(n, int((offset + last) / step) + 2))
-
-
-def media_curve(media_id: int, source: str, metric: str, offset: float, step: float, n: int,
-                cached: dict | None = None, loaded: list | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """One media on the grid (length n), from the cache when its inputs are unchanged."""
-    hit = (cached or {}).get(media_id)
-    if hit is not None and hit.offset == offset and hit.source == source:
-        values = np.frombuffer(bytes(hit.values), dtype=np.float32)
-        faces = np.frombuffer(bytes(hit.faces), dtype=np.uint8)
-        # Grid points are absolute (k · step): a longer or shorter timeline reuses them.
-        out_v, out_f = np.full(n, np.nan, np.float32), np.zeros(n, np.uint8)
-        m = max(0, min(n - hit.start, len(values)))
-        out_v[hit.start:hit.start + m], out_f[hit.start:hit.start + m] = values[:m], faces[:m]
-        return out_v, out_f
-    values, faces = _compute(media_id, metric, offset, step, n, loaded)
+    values, faces = agg.resample_participant(tracks, offset, step, max(n, int((offset + last) / step) + 2))
     present = np.flatnonzero(faces)
     start, stop = (int(present[0]), int(present[-1]) + 1) if len(present) else (0, 0)
-    SeriesCache.objects.update_or_create(
-        media_id=media_id, metric=metric, step=step,
-        defaults={"offset": offset, "source": source, "start": start,
-                  "values": values[start:stop].tobytes(), "faces": faces[start:stop].tobytes()})
-    return values[:n], faces[:n]
+    row = SeriesCache(media_id=media_id, metric=metric, step=step, offset=offset, source=source, start=start,
+                      values=values[start:stop].tobytes(), faces=faces[start:stop].tobytes())
+    return values[:n], faces[:n], row
+
+
+def _save(rows: list[SeriesCache]) -> None:
+    """Insert or replace cache rows in one statement."""
+    SeriesCache.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["media", "metric", "step"],
+        update_fields=["offset", "source", "start", "values", "faces"])
 
 
 def study_matrix(study: Study, metric: str, people: list[Participant] | None = None) -> StudyMatrix:
@@ -95,12 +97,25 @@ def study_matrix(study: Study, metric: str, people: list[Participant] | None = N
     sources = dict(Media.objects.filter(pk__in=[p.media_id for p in people]).values_list("pk", "result_sha256"))
     cached = {c.media_id: c for c in SeriesCache.objects.filter(
         media_id__in=list(sources), metric=metric, step=step)}
+
+    def fresh(p: Participant) -> bool:
+        hit = cached.get(p.media_id)
+        return hit is not None and hit.offset == p.offset and hit.source == sources.get(p.media_id, "")
+
+    # Media whose inputs changed (or never cached) are read and resampled together.
+    loaded = _load_tracks([p.media_id for p in people if not fresh(p)])
     values = np.full((len(people), n), np.nan, dtype=np.float32)
     faces = np.zeros(n, dtype=np.int64)
-    with transaction.atomic():  # cache misses written in one commit, not one each
-        for i, p in enumerate(people):
-            v, f = media_curve(p.media_id, sources.get(p.media_id, ""), metric, p.offset, step, n, cached)
-            values[i], faces = v, faces + f
+    rows = []
+    for i, p in enumerate(people):
+        if p.media_id in loaded:
+            v, f, row = _compute(p.media_id, sources.get(p.media_id, ""), metric, p.offset, step, n,
+                                 loaded[p.media_id])
+            rows.append(row)
+        else:
+            v, f = _from_cache(cached[p.media_id], n)
+        values[i], faces = v, faces + f
+    _save(rows)
     return StudyMatrix(times, step, people, values, faces)
 
 
@@ -111,7 +126,5 @@ def warm_media(media: Media, metrics: list[str]) -> None:
     me = next((p for p in people if p.media_id == media.pk), None)
     if me is None:
         return
-    loaded = _load_tracks(media.pk)
-    with transaction.atomic():
-        for metric in metrics:
-            media_curve(media.pk, media.result_sha256, metric, me.offset, step, 1, loaded=loaded)
+    loaded = _load_tracks([media.pk])[media.pk]
+    _save([_compute(media.pk, media.result_sha256, metric, me.offset, step, 1, loaded)[2] for metric in metrics])
