@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from functools import partial
 import zipfile
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.db.models import Q
 from encrypted_fields.fields import EncryptedCharField
 
@@ -184,6 +186,10 @@ class FaceTrack(models.Model):
         return np.load(io.BytesIO(self.overview))
 
 
+# Tagging even a long video with every retry takes minutes; past this a queued row is lost.
+TAGGING_STALLED_AFTER = timedelta(minutes=30)
+
+
 class MediaTags(models.Model):
     """A media's content tags: one row per media, the seconds as parallel JSON lists.
 
@@ -214,6 +220,12 @@ class MediaTags(models.Model):
 
     def __str__(self) -> str:
         return f"tags of {self.media}"
+
+    @property
+    def stalled(self) -> bool:
+        """Queued long past any retry back-off: its worker died with the job. The row
+        only changes through save() when (re)queued, so `updated` dates the attempt."""
+        return self.status == self.Status.QUEUED and timezone.now() - self.updated > TAGGING_STALLED_AFTER
 
     def rows(self):
         """(second, tag, probability), in time order then most likely first."""

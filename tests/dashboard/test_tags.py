@@ -6,6 +6,7 @@ import io
 import json
 import time
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -174,6 +175,18 @@ def test_it_shows_a_tag_error_and_tags_again(alice, study, redis_db):
     response = alice.post(f"/media/{media.pk}/tag")
     assert response.status_code == 302 and _row(media).status == "queued" and _row(media).error == ""
     assert [j.func_name for j in get_queue(tasks.QUEUE).get_jobs()] == ["affectweb.dashboard.tags.tag_media"]
+
+
+def test_it_offers_to_tag_again_when_a_worker_died_with_the_job(alice, study, redis_db):
+    TagProviderFactory()
+    media = MediaFactory(study=study)
+    row = MediaTags.objects.create(media=media)  # queued
+    assert "Tagging…" in alice.get(f"/media/{media.pk}/").content.decode()
+    MediaTags.objects.filter(pk=row.pk).update(updated=row.updated - timedelta(hours=1))
+    html = alice.get(f"/media/{media.pk}/").content.decode()
+    assert "Tagging…" not in html and "Tagging stopped without an answer" in html and "Tag again" in html
+    alice.post(f"/media/{media.pk}/tag")
+    assert _row(media).status == "queued" and not _row(media).stalled
 
 
 def test_it_exports_tags_per_second(alice, analysed, other):
