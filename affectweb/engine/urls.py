@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from affectweb.engine import views
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("representations/<int:rep_id>/", views.representation, name="representation"),
     path("representations/<int:rep_id>/media", views.media, name="media"),
     path("download/<str:token>", views.download, name="download"),
+    # API clients parse JSON errors, not the site's HTML 404 page.
+    re_path(r"", views.not_found),
 ]

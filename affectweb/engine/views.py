@@ -38,6 +38,11 @@ def error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+@csrf_exempt
+def not_found(request: HttpRequest) -> JsonResponse:
+    return error(404, "No such URL in this API; start from the index and follow the URLs it gives.")
+
+
 class NotFound(Exception):
     """Raised by `owned`; `api` turns it into a JSON 404."""
 

@@ -56,3 +56,11 @@ def test_it_needs_credentials_for_the_index(client, account):
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith('Basic realm="')
     assert client.get(INDEX, HTTP_AUTHORIZATION=basic(USERNAME, PASSWORD)).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_it_answers_unknown_urls_with_a_json_404(client, db, method):
+    response = getattr(client, method)("/engine/affectiva/no/such/thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "start from the index" in response.json()["error"]
