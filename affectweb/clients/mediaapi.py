@@ -265,6 +265,10 @@ class MediaApiClient:
         _, body = self._json("GET", url)
         return _parse_job(body, url)
 
+    def delete(self, url: str) -> None:
+        """Delete a job (with its media and results) at the provider."""
+        self._request("DELETE", url).close()
+
     def download(self, url: str, dest: BinaryIO, chunk_size: int = 1 << 20) -> int:
         """Stream a representation's media into `dest`; return the byte count."""
         # Any type: a representation is JSON or CSV, and its URL already chose which.

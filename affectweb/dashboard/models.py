@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import partial
 import zipfile
 
+import django_rq
 import numpy as np
 from django.conf import settings
 from django.db import models, transaction
@@ -252,6 +253,10 @@ def _delete_files(sender, instance: Media, **kwargs) -> None:
     for field in (instance.file, instance.result_file):
         if field:
             transaction.on_commit(partial(field.storage.delete, field.name))
+    if instance.job_url and instance.provider_id:
+        # The provider keeps a copy of the upload and the results: delete the job there too.
+        transaction.on_commit(partial(django_rq.get_queue("default").enqueue,
+                                      "affectweb.dashboard.tasks.forget_job", instance.provider_id, instance.job_url))
 
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]

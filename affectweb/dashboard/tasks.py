@@ -8,6 +8,7 @@ permanent failure, the media shows the error and the researcher gets a Retry but
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from affectweb.dashboard.models import Media, Provider
 from affectweb.dashboard.thumbnails import make_thumbnails
 
 QUEUE = "default"
+log = logging.getLogger(__name__)
 POLL_CAP = 30.0  # seconds between checks of a long analysis: the result shows up soon after
 RETRY_BUDGET = 6  # consecutive transient failures: with backoff (4, 8 … 60 s), about three minutes
 
@@ -141,6 +143,23 @@ def _failed(media: Media, error: Exception, func, *args) -> None:
     if isinstance(error, NotFoundError):
         fields["job_url"] = ""  # the provider forgot the job: Retry must resubmit
     _update(media, **fields)
+
+
+def forget_job(provider_id: int, job_url: str, failures: int = 0) -> None:
+    """Delete a deleted media's job at its provider: research data must go everywhere."""
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is None:
+        return
+    try:
+        provider.client().delete(job_url)
+    except NotFoundError:
+        return  # already gone
+    except ProviderError as error:
+        delay = retry_delay(error, failures + 1)
+        if delay is None:
+            log.warning("could not delete %s at %s: %s", job_url, provider, error)
+            return
+        _later(delay, forget_job, provider_id, job_url, failures + 1)
 
 
 def retry(media: Media) -> None:
