@@ -1,4 +1,5 @@
-"""Rate limits per application: a fixed-window request counter in Redis.
+"""Rate limits per application (and per client id on the token endpoint, which slows
+down guessing secrets): a fixed-window request counter in Redis.
 
 Redis rather than the database: one INCR per request, shared by every web process, and
 the counter expires by itself. If Redis is unreachable the request is let through (and
@@ -14,7 +15,7 @@ from functools import wraps
 
 import django_rq
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from redis.exceptions import RedisError
 
 from affectweb.tagapi.responses import envelope
@@ -22,12 +23,12 @@ from affectweb.tagapi.responses import envelope
 log = logging.getLogger(__name__)
 
 
-def seconds_to_wait(application_id: int) -> int:
-    """0 if this request is within the application's limit, else seconds until the window ends."""
+def seconds_to_wait(subject: str) -> int:
+    """0 if this request is within the subject's limit, else seconds until the window ends."""
     window = settings.TAGAPI_RATE_WINDOW
     now = time.time()
     start = math.floor(now / window) * window
-    key = f"tagapi:rate:{application_id}:{start}"
+    key = f"tagapi:rate:{subject}:{start}"
     try:
         pipe = django_rq.get_connection("default").pipeline()
         pipe.incr(key)
@@ -46,12 +47,14 @@ def throttled(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        wait = seconds_to_wait(request.application.pk)
-        if wait:
-            response = envelope("ALL_ERROR", f"Rate limit exceeded: wait {wait} s before trying again.", http=429)
-            response["X-Throttle-Wait-Seconds"] = str(wait)
-            response["Retry-After"] = str(wait)
-            return response
-        return view(request, *args, **kwargs)
+        wait = seconds_to_wait(f"app:{request.application.pk}")
+        return too_many_requests(wait) if wait else view(request, *args, **kwargs)
 
     return wrapper
+
+
+def too_many_requests(wait: int) -> JsonResponse:
+    response = envelope("ALL_ERROR", f"Rate limit exceeded: wait {wait} s before trying again.", http=429)
+    response["X-Throttle-Wait-Seconds"] = str(wait)
+    response["Retry-After"] = str(wait)
+    return response

@@ -19,7 +19,7 @@ from affectweb.tagapi.auth import CredentialsError, authenticate_client, bearer_
 from affectweb.tagapi.inputs import BadRequest, params, parse
 from affectweb.tagapi.models import AccessToken, Feedback
 from affectweb.tagapi.responses import bad_request, envelope, unauthorized
-from affectweb.tagapi.throttle import throttled
+from affectweb.tagapi.throttle import seconds_to_wait, throttled, too_many_requests
 from affectweb.tagging.media import MIN_SIZE
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,10 @@ def token(request: HttpRequest) -> JsonResponse:
     if request.POST.get("grant_type") != "client_credentials":
         return bad_request('grant_type must be "client_credentials".')
     try:
-        application = authenticate_client(*client_credentials(request))
+        client_id, secret = client_credentials(request)
+        if wait := seconds_to_wait(f"token:{client_id}"):
+            return too_many_requests(wait)
+        application = authenticate_client(client_id, secret)
     except CredentialsError as exc:
         return unauthorized(exc.status_code, str(exc))
     seconds = settings.TAGAPI_TOKEN_SECONDS

@@ -18,3 +18,11 @@ def test_it_counts_per_application(api, auth, settings, redis_db):
     redis_db.flushall()  # as if another application had made the first request
     assert requests.get(api("info"), headers=auth).status_code == 200
     assert requests.get(api("info"), headers=auth).status_code == 429
+
+
+def test_it_slows_down_guessing_a_client_secret(api, application, settings, redis_db):
+    settings.TAGAPI_RATE_LIMIT, settings.TAGAPI_RATE_WINDOW = 3, 10**9
+    guesses = [requests.post(api("token"), data={"grant_type": "client_credentials", "client_id": application.client_id,
+                                                 "client_secret": f"guess {i}"}) for i in range(4)]
+    assert [r.status_code for r in guesses] == [401, 401, 401, 429]
+    assert int(guesses[-1].headers["X-Throttle-Wait-Seconds"]) >= 1
