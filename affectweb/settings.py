@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from affectweb.env import env_bool, env_float, env_int, env_list, env_str, load_dotenv
+from affectweb.lib.env import env_bool, env_float, env_int, env_list, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -160,11 +160,10 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 # Webcam recordings arrive in chunks; until complete they wait here, outside MEDIA_ROOT.
 # With several web machines this must be a shared folder. Default: beside MEDIA_ROOT.
-if env_str("RECORDING_CHUNKS_DIR"):
-    RECORDING_CHUNKS_DIR = Path(env_str("RECORDING_CHUNKS_DIR"))
+RECORDING_CHUNKS_DIR = Path(env_str("RECORDING_CHUNKS_DIR") or MEDIA_ROOT.parent / "recording-chunks")
 
-# Where model files and test fixtures live (scripts/fetch_assets.py fills it).
-ASSETS_DIR = Path(env_str("AFFECTWEB_ASSETS_DIR", str(VAR_DIR / "assets")))
+# Model files and test fixtures: the Django-free pipeline reads AFFECTWEB_ASSETS_DIR
+# itself (affectweb/analysis/assets.py), so workers need no settings to find them.
 
 # The Clarifai v1 tag API (docs/tagapi.md).
 TAGAPI_TOKEN_SECONDS = env_int("TAGAPI_TOKEN_SECONDS", 36000)

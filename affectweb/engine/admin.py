@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from affectweb.core.hashed import NewSecretForm, new_secret_field
+from affectweb.lib.hashed import NewSecretForm, new_secret_field
 from affectweb.engine.models import Account, Job
 
 

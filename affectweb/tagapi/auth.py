@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.http import HttpRequest
 from django.utils import timezone
 
-from affectweb.engine.auth import parse_basic
-from affectweb.tagapi.models import SCOPE, AccessToken, Application, token_digest
+from affectweb.lib.basic_auth import parse_basic
+from affectweb.lib.hashed import check_found
+from affectweb.protocols.clarifai import SCOPE, TOKEN_TYPE
+from affectweb.tagapi.models import AccessToken, Application, token_digest
 from affectweb.tagapi.responses import unauthorized
-
-# Hashing something when the client id is unknown keeps a failed attempt as slow for
-# unknown ids as for known ones, so ids cannot be probed by timing.
-_DUMMY_HASH = None
 
 
 class CredentialsError(Exception):
@@ -37,11 +34,7 @@ def client_credentials(request: HttpRequest) -> tuple[str, str]:
 
 def authenticate_client(client_id: str, secret: str) -> Application:
     application = Application.objects.filter(client_id=client_id).first()
-    if application is None:
-        global _DUMMY_HASH
-        _DUMMY_HASH = _DUMMY_HASH or make_password("dummy")
-        check_password(secret, _DUMMY_HASH)
-    if application is None or not application.check_secret(secret):
+    if not check_found(application, "client_secret", secret):
         raise CredentialsError("TOKEN_APP_INVALID", "Invalid client_id or client_secret.")
     return application
 
@@ -52,7 +45,7 @@ def authenticate_bearer(request: HttpRequest) -> Application:
         raise CredentialsError("TOKEN_NONE", 'Send "Authorization: Bearer <access_token>"; get one from /v1/token/.')
     scheme, _, token = header.partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != TOKEN_TYPE.lower() or not token:
         raise CredentialsError("TOKEN_INVALID", 'The Authorization header must be "Bearer <access_token>".')
     access = AccessToken.objects.select_related("application").filter(digest=token_digest(token)).first()
     if access is None:

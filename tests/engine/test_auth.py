@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from affectweb.engine.auth import parse_basic
+from affectweb.lib.basic_auth import parse_basic
 from tests.engine.conftest import PASSWORD, USERNAME, basic, make_account
 
 JOBS = "/engine/affectiva/jobs/"

@@ -5,6 +5,8 @@ these; provider credentials the dashboard must *send* are encrypted instead
 (`encrypted_fields`), because a hash cannot be sent.
 """
 
+from functools import cache
+
 from django import forms
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
@@ -21,6 +23,21 @@ def check_hashed(instance: models.Model, field: str, raw: str) -> bool:
         instance.save(update_fields=[field])
 
     return check_password(raw, getattr(instance, field), upgrade)
+
+
+@cache
+def _dummy_hash() -> str:
+    return make_password("dummy")
+
+
+def check_found(instance: models.Model | None, field: str, raw: str) -> bool:
+    """`check_hashed` on the row a name found, or the same slow hashing against a dummy
+    when none was found: a failed login takes as long for an unknown name as for a known
+    one, so names cannot be probed by timing."""
+    if instance is None:
+        check_password(raw, _dummy_hash())
+        return False
+    return check_hashed(instance, field, raw)
 
 
 def new_secret_field(noun: str) -> forms.CharField:
