@@ -20,7 +20,7 @@ from django.conf import settings  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from affectweb.clients.mediaapi import SESSION_V0  # noqa: E402
+from affectweb.protocols.affectiva import SESSION_V0  # noqa: E402
 from affectweb.analysis.vocabulary import METRICS as VOCABULARY  # noqa: E402
 from affectweb.dashboard.ingest import ingest  # noqa: E402
 from affectweb.dashboard.models import Media, Study  # noqa: E402

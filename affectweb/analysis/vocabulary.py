@@ -1,26 +1,15 @@
-"""The vendor's friendly metric names, in the one order used by every writer.
+"""What the pipeline computes for each of the vendor's friendly metric names.
 
-Order: emotions, valence, engagement, the 21 expressions, head orientation, then the
-tracking measurements. The CSV header, the legacy `metric_map` and the session JSON
-all follow `METRICS`.
+The names themselves, in the one order every writer follows (the CSV header, the legacy
+`metric_map`, the session JSON), are the protocol's: `affectweb.protocols.affectiva`.
 """
 
 from __future__ import annotations
 
-EMOTIONS: tuple[str, ...] = ("joy", "sadness", "disgust", "contempt", "anger", "fear", "surprise")
-SUMMARY: tuple[str, ...] = ("valence", "engagement")
-EXPRESSIONS: tuple[str, ...] = (
-    "smile", "inner brow raise", "brow raise", "brow furrow", "nose wrinkle", "upper lip raise",
-    "lip corner depressor", "chin raise", "lip pucker", "lip press", "lip suck", "mouth open",
-    "smirk", "eye closure", "attention", "eye widen", "cheek raise", "lid tighten", "dimpler",
-    "lip stretch", "jaw drop",
-)
-HEAD: tuple[str, ...] = ("pitch", "yaw", "roll")
-MEASUREMENTS: tuple[str, ...] = (
-    "interocular distance", "mean face luminance",
-    "face box x", "face box y", "face box width", "face box height",
-)
-METRICS: tuple[str, ...] = EMOTIONS + SUMMARY + EXPRESSIONS + HEAD + MEASUREMENTS
+from affectweb.protocols.affectiva import EMOTIONS, EXPRESSIONS, HEAD, MEASUREMENTS, METRICS, SUMMARY
+
+__all__ = ["CONFIGURATION", "EMOTIONS", "EXPRESSIONS", "HEAD", "MEASUREMENTS", "METRICS", "PIXEL_METRICS",
+           "SUMMARY"]
 
 # Friendly name → the method behind it: the session JSON's "configuration" and the legacy
 # "metric_map". The vendor put classifier names here; we name our derivation.

@@ -12,15 +12,12 @@ import json
 import math
 from typing import IO, Iterator
 
+from affectweb.protocols.affectiva import FACE_COLUMN, METRICS_V0, NO_FACE, SESSION_V0, TIME_COLUMN
+
 from .types import SessionResult, Track
 from .vocabulary import METRICS, PIXEL_METRICS
 
-SESSION_CONTENT_TYPE = "application/vnd.affectiva.session.v0+json"
-METRICS_CONTENT_TYPE = "application/vnd.affectiva.metrics.v0+json"
-CSV_CONTENT_TYPE = "application/csv"
-NO_FACE = "TF"  # the vendor's marker: "tracker found no face"
-TIME_COLUMN = "time stamp (msec)"
-CSV_HEADER: tuple[str, ...] = (TIME_COLUMN, "face id", *METRICS)
+CSV_HEADER: tuple[str, ...] = (TIME_COLUMN, FACE_COLUMN, *METRICS)
 
 
 def number(value: float, decimals: int = 4) -> str:
@@ -56,7 +53,7 @@ def iter_frames(result: SessionResult) -> Iterator[tuple[int, float, list[tuple[
 
 
 def write_session_json(result: SessionResult, f: IO[str]) -> None:
-    f.write('{"content_type": "%s",\n"configuration": ' % SESSION_CONTENT_TYPE)
+    f.write('{"content_type": "%s",\n"configuration": ' % SESSION_V0)
     f.write(json.dumps(result.configuration))
     f.write(',\n"frames": [')
     for index, time, faces in iter_frames(result):
@@ -86,18 +83,19 @@ def primary_faces(result: SessionResult) -> list[tuple[Track, int] | None]:
 
 
 def write_metrics_json(result: SessionResult, f: IO[str], pack: str = "current-pack") -> None:
-    """Legacy one-face document: one array per metric, "TF" where no face was found."""
+    """Legacy one-face document: one array per metric, NO_FACE where no face was found."""
     chosen = primary_faces(result)
-    f.write('{"content_type": "%s",\n"pack": %s,\n"metric_map": ' % (METRICS_CONTENT_TYPE, json.dumps(pack)))
+    f.write('{"content_type": "%s",\n"pack": %s,\n"metric_map": ' % (METRICS_V0, json.dumps(pack)))
     f.write(json.dumps({m: result.configuration.get(m, m) for m in METRICS}))
     f.write(',\n"metrics": {\n%s: [' % json.dumps(TIME_COLUMN))
     f.write(", ".join(msec(t) for t in result.times.tolist()))
     f.write("]")
+    no_face = json.dumps(NO_FACE)
     for metric in METRICS:
         d = _decimals(metric)
         f.write(",\n%s: [" % json.dumps(metric))
         f.write(", ".join(
-            '"TF"' if c is None else number(c[0].metrics[metric][c[1]], d) for c in chosen
+            no_face if c is None else number(c[0].metrics[metric][c[1]], d) for c in chosen
         ))
         f.write("]")
     f.write("\n}}\n")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import requests
 
+from affectweb.protocols.clarifai import THROTTLE_HEADER
+
 
 class ProviderError(Exception):
     """A call failed. The message is meant for a researcher."""
@@ -46,7 +48,7 @@ def backoff(attempt: int, first: float = 2.0, cap: float = 60.0) -> float:
 def retry_after(response: requests.Response) -> float | None:
     """The wait a response asks for, in seconds, if any."""
     # Clarifai-style throttling sends X-Throttle-Wait-Seconds; HTTP sends Retry-After.
-    for header in ("X-Throttle-Wait-Seconds", "Retry-After"):
+    for header in (THROTTLE_HEADER, "Retry-After"):
         value = response.headers.get(header)
         if value:
             try:

@@ -20,16 +20,13 @@ import requests
 from affectweb.clients.errors import (  # noqa: F401  (re-exported: callers import them from here)
     AuthError, NotFoundError, ProviderError, ThrottledError, TransientError, backoff, network_error, retry_after,
 )
+from affectweb.protocols.affectiva import CSV_TYPES, JOB_STATUSES, METRICS_V0, SESSION_V0
 
-SESSION_V0 = "application/vnd.affectiva.session.v0+json"
-METRICS_V0 = "application/vnd.affectiva.metrics.v0+json"
-CSV = "application/csv"
 # Best first: the session format carries every face, the legacy ones only one.
-RESULT_PREFERENCE = (SESSION_V0, METRICS_V0, CSV, "text/csv")
+RESULT_PREFERENCE = (SESSION_V0, METRICS_V0, *CSV_TYPES)
 
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
 MAX_REDIRECTS = 5
-JOB_STATUSES = ("queued", "working", "done", "error")
 
 
 @dataclass(frozen=True)

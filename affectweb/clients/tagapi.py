@@ -23,6 +23,7 @@ import requests
 from affectweb.clients.errors import (
     AuthError, ProviderError, ThrottledError, TransientError, network_error, retry_after,
 )
+from affectweb.protocols.clarifai import CLIENT_ERROR, OK, TOKEN_TYPE
 
 DEFAULT_TIMEOUT = (10.0, 330.0)  # (connect, read): the server tags a video within the request
 TOKEN_MARGIN = 60.0  # renew this long before the token's end (at most a tenth of its life)
@@ -89,7 +90,7 @@ class TagResult:
 
     @property
     def ok(self) -> bool:
-        return self.status_code == "OK" and self.tags is not None
+        return self.status_code == OK and self.tags is not None
 
 
 def _parse_tags(tag: Any) -> ImageTags | VideoTags:
@@ -110,10 +111,10 @@ def _parse_result(item: Any, local_id: str) -> TagResult:
         raise TransientError("The tag API sent an unreadable result.")
     status = str(item.get("status_code") or "")
     result = item.get("result") if isinstance(item.get("result"), dict) else {}
-    if status == "OK" and isinstance(result.get("tag"), dict):
+    if status == OK and isinstance(result.get("tag"), dict):
         return TagResult(local_id, status, str(item.get("docid_str") or ""), _parse_tags(result["tag"]))
     error = result.get("error") or item.get("status_msg") or "The tag API could not tag this file."
-    return TagResult(local_id, status or "CLIENT_ERROR", str(item.get("docid_str") or ""), error=str(error))
+    return TagResult(local_id, status or CLIENT_ERROR, str(item.get("docid_str") or ""), error=str(error))
 
 
 class TagApiClient:
@@ -205,7 +206,7 @@ class TagApiClient:
         url = self._url(name)
         renewed = slept = False
         while True:
-            response = self._send(method, url, headers={"Authorization": f"Bearer {self.token()}"}, **kwargs)
+            response = self._send(method, url, headers={"Authorization": f"{TOKEN_TYPE} {self.token()}"}, **kwargs)
             if response.status_code == 401 and not renewed:
                 self._token, renewed = None, True  # TOKEN_EXPIRED, or revoked: one new token
                 continue
@@ -257,7 +258,7 @@ class TagApiClient:
         for i, upload, size in sized:
             limit = limits.max_video_bytes if upload.kind == "video" else limits.max_image_bytes
             if size > limit:
-                results[i] = TagResult(upload.local_id, "CLIENT_ERROR",
+                results[i] = TagResult(upload.local_id, CLIENT_ERROR,
                                        error=f"The file ({size} bytes) is larger than the tag API accepts ({limit}).")
         for batch in self._batches(sized):
             files = [("encoded_data", (u.filename or u.path.name, u.path.read_bytes(),

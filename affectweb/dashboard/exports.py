@@ -14,9 +14,8 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from affectweb.clients.mediaapi import SESSION_V0
-from affectweb.dashboard.ingest import FACE_COLUMN, TIME_COLUMN
 from affectweb.dashboard.models import FaceTrack, Media, MediaTags
+from affectweb.protocols.affectiva import FACE_COLUMN, SESSION_V0, TIME_COLUMN
 
 ROWS_PER_CHUNK = 5000
 

@@ -14,14 +14,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from affectweb.core.hashed import check_hashed, set_hashed
-
-JOB_NAMES = ("multiface", "sdk-metrics", "no-op", "current-pack")
-DEFAULT_JOB_NAME = "multiface"
-
-SESSION_JSON = "application/vnd.affectiva.session.v0+json"
-METRICS_JSON = "application/vnd.affectiva.metrics.v0+json"
-CSV = "application/csv"
+from affectweb.lib.choices import JobStatus
+from affectweb.lib.hashed import check_hashed, set_hashed
 
 
 class Account(models.Model):
@@ -50,11 +44,7 @@ class Account(models.Model):
 
 
 class Job(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        WORKING = "working"
-        DONE = "done"
-        ERROR = "error"
+    Status = JobStatus
 
     account = models.ForeignKey(Account, models.CASCADE, related_name="jobs")
     name = models.CharField(max_length=32)

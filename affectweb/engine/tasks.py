@@ -26,9 +26,8 @@ from rq.timeouts import JobTimeoutException
 
 from affectweb.analysis import pipeline, writers
 from affectweb.analysis.types import AnalysisOptions, MediaError, SessionResult
-from affectweb.engine.models import (
-    CSV, METRICS_JSON, SESSION_JSON, Entry, Job, Representation, store,
-)
+from affectweb.engine.models import Entry, Job, Representation, store
+from affectweb.protocols.affectiva import CSV, METRICS_V0, SESSION_V0
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +58,11 @@ OPTIONS = {
     "sdk-metrics": AnalysisOptions(quality="fast"),
     "current-pack": AnalysisOptions(single_face=True),
 }
-SESSION = (("json", SESSION_JSON, writers.write_session_json), ("csv", CSV, writers.write_csv))
+SESSION = (("json", SESSION_V0, writers.write_session_json), ("csv", CSV, writers.write_csv))
 OUTPUTS = {
     "multiface": SESSION,
     "sdk-metrics": SESSION,
-    "current-pack": (("json", METRICS_JSON, writers.write_metrics_json), ("csv", CSV, writers.write_csv)),
+    "current-pack": (("json", METRICS_V0, writers.write_metrics_json), ("csv", CSV, writers.write_csv)),
     "no-op": (),
 }
 

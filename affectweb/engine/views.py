@@ -25,10 +25,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from affectweb.engine import downloads, serializers
 from affectweb.engine.auth import basic_auth
-from affectweb.engine.models import DEFAULT_JOB_NAME, JOB_NAMES, Annotation, Entry, Job, Representation, store
+from affectweb.engine.models import Annotation, Entry, Job, Representation, store
 from affectweb.engine.serializers import url
 from affectweb.engine.tasks import enqueue
 from affectweb.engine.uploads import Rejected, check_length, check_media
+from affectweb.protocols.affectiva import DEFAULT_JOB_NAME, JOB_NAMES
 
 PAGE_SIZE = 50
 ANNOTATION_MAX = 255

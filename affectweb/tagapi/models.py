@@ -9,9 +9,8 @@ from datetime import timedelta
 from django.db import models
 from django.utils import timezone
 
-from affectweb.core.hashed import check_hashed, set_hashed
-
-SCOPE = "api_access"
+from affectweb.lib.hashed import check_hashed, set_hashed
+from affectweb.protocols.clarifai import SCOPE
 
 
 def token_digest(token: str) -> str:

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 
-# Clarifai's status codes and the HTTP status each travels with.
-HTTP_STATUS = {
-    "OK": 200, "PARTIAL_ERROR": 200, "ALL_ERROR": 400, "CLIENT_ERROR": 400, "SERVER_ERROR": 500,
-    "TOKEN_APP_INVALID": 401, "TOKEN_EXPIRED": 401, "TOKEN_INVALID": 401, "TOKEN_NONE": 401,
-    "TOKEN_NO_SCOPE": 401,
-}
+from affectweb.protocols.clarifai import ALL_ERROR, HTTP_STATUS
 
 
 def envelope(status_code: str, status_msg: str, results=None, *, meta: dict | None = None,
@@ -23,7 +18,7 @@ def envelope(status_code: str, status_msg: str, results=None, *, meta: dict | No
 
 def bad_request(message: str) -> JsonResponse:
     """A request that cannot be processed at all (Clarifai said ALL_ERROR for these)."""
-    return envelope("ALL_ERROR", message)
+    return envelope(ALL_ERROR, message)
 
 
 def unauthorized(status_code: str, message: str) -> JsonResponse:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from affectweb.protocols.clarifai import CLIENT_ERROR, OK
 from affectweb.tagapi.fetch import FetchError, Policy, fetch
 from affectweb.tagapi.inputs import Input
 from affectweb.tagging.classifier import BATCH_SIZE, Classifier
@@ -52,10 +53,10 @@ class Outcome:
     item: Input
     docid: str
     result: dict = field(default_factory=dict)
-    status_code: str = "OK"
+    status_code: str = OK
     error: str = ""
 
-    def fail(self, message: str, status_code: str = "CLIENT_ERROR") -> None:
+    def fail(self, message: str, status_code: str = CLIENT_ERROR) -> None:
         self.status_code, self.error = status_code, message
 
     def as_json(self) -> dict:
@@ -63,7 +64,7 @@ class Outcome:
             "docid_str": self.docid,
             "local_id": self.item.local_id,
             "status_code": self.status_code,
-            "status_msg": self.error or "OK",
+            "status_msg": self.error or OK,
             "result": {"error": self.error} if self.error else self.result,
         }
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from redis.exceptions import RedisError
 
+from affectweb.protocols.clarifai import ALL_ERROR, THROTTLE_HEADER
 from affectweb.tagapi.responses import envelope
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def throttled(view):
 
 
 def too_many_requests(wait: int) -> JsonResponse:
-    response = envelope("ALL_ERROR", f"Rate limit exceeded: wait {wait} s before trying again.", http=429)
-    response["X-Throttle-Wait-Seconds"] = str(wait)
+    response = envelope(ALL_ERROR, f"Rate limit exceeded: wait {wait} s before trying again.", http=429)
+    response[THROTTLE_HEADER] = str(wait)
     response["Retry-After"] = str(wait)
     return response

@@ -14,6 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from affectweb.protocols.clarifai import ALL_ERROR, OK, PARTIAL_ERROR, SERVER_ERROR, TOKEN_TYPE
 from affectweb.tagapi import service
 from affectweb.tagapi.auth import CredentialsError, authenticate_client, bearer_auth, client_credentials
 from affectweb.tagapi.inputs import BadRequest, params, parse
@@ -39,7 +40,7 @@ def endpoint(*methods: str, authenticated: bool = True):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs):
             if request.method not in methods:
-                response = envelope("ALL_ERROR", f"{request.method} is not allowed here; use {', '.join(methods)}.",
+                response = envelope(ALL_ERROR, f"{request.method} is not allowed here; use {', '.join(methods)}.",
                                     http=405)
                 response["Allow"] = ", ".join(methods)
                 return response
@@ -47,7 +48,7 @@ def endpoint(*methods: str, authenticated: bool = True):
                 return inner(request, *args, **kwargs)
             except Exception:
                 log.exception("tag API request failed")
-                return envelope("SERVER_ERROR", "The request could not be processed; the error was logged.")
+                return envelope(SERVER_ERROR, "The request could not be processed; the error was logged.")
 
         return wrapper
 
@@ -70,7 +71,7 @@ def token(request: HttpRequest) -> JsonResponse:
         "access_token": AccessToken.issue(application, seconds),
         "expires_in": seconds,
         "scope": application.scope,
-        "token_type": "Bearer",
+        "token_type": TOKEN_TYPE,
     })
 
 
@@ -86,13 +87,13 @@ def _operations(request: HttpRequest, ops: list[str] | None) -> JsonResponse:
     if parsed.model not in service.MODELS:
         return bad_request(f"Unknown model {parsed.model!r}; available: {', '.join(service.MODELS)}.")
     outcomes = service.run(parsed.inputs, ops, parsed.select_classes)
-    failed = sum(o.status_code != "OK" for o in outcomes)
+    failed = sum(o.status_code != OK for o in outcomes)
     if not failed:
-        status_code, message = "OK", "All images in request have completed successfully. "
+        status_code, message = OK, "All images in request have completed successfully. "
     elif failed < len(outcomes):
-        status_code, message = "PARTIAL_ERROR", "Some images in request have failed. Please review the error messages."
+        status_code, message = PARTIAL_ERROR, "Some images in request have failed. Please review the error messages."
     else:
-        status_code, message = "ALL_ERROR", "None of the images in request could be processed."
+        status_code, message = ALL_ERROR, "None of the images in request could be processed."
     return envelope(status_code, message, [o.as_json() for o in outcomes],
                     meta=service.meta(ops, service.MODELS[parsed.model]))
 
@@ -115,7 +116,7 @@ def multiop(request: HttpRequest) -> JsonResponse:
 @endpoint("GET")
 def info(request: HttpRequest) -> JsonResponse:
     # Clients size and shrink their batches from these numbers before sending.
-    return envelope("OK", "Success", {
+    return envelope(OK, "Success", {
         "max_batch_size": settings.TAGAPI_MAX_BATCH_SIZE,
         "max_image_size": 1024,  # clients resize larger images to this; we accept more
         "min_image_size": MIN_SIZE,
@@ -147,4 +148,4 @@ def feedback(request: HttpRequest) -> JsonResponse:
         **{name: fields.get(name, "") for name in
            ("add_tags", "remove_tags", "similar_docids", "dissimilar_docids", "search_click")},
     )
-    return envelope("OK", "Feedback successfully recorded. ", http=201)
+    return envelope(OK, "Feedback successfully recorded. ", http=201)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SESSION_V0 = "application/vnd.affectiva.session.v0+json"
+from affectweb.protocols.affectiva import SESSION_V0
 
 
 def session_json(frames: int = 30, faces: int = 2) -> bytes:

@@ -3,7 +3,7 @@ import io
 import json
 import zipfile
 
-from affectweb.clients.mediaapi import METRICS_V0
+from affectweb.protocols.affectiva import METRICS_V0
 from tests.clients.fake_provider import session_json
 from tests.dashboard.helpers import ingest_bytes, parse_bytes
 from tests.factories import MediaFactory

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from django.contrib.staticfiles import finders
 
-from affectweb.clients.mediaapi import SESSION_V0
+from affectweb.protocols.affectiva import SESSION_V0
 from affectweb.dashboard.series import MAX_POINTS
 from tests.dashboard.helpers import ingest_bytes
 from tests.factories import MediaFactory

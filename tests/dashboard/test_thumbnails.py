@@ -4,7 +4,7 @@ import json
 import pytest
 from PIL import Image
 
-from affectweb.clients.mediaapi import SESSION_V0
+from affectweb.protocols.affectiva import SESSION_V0
 from affectweb.dashboard.thumbnails import SIZE, make_thumbnails
 from tests.dashboard.helpers import ingest_bytes
 from tests.factories import MediaFactory

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from affectweb.engine import tasks
-from affectweb.engine.models import CSV, Entry, Job
+from affectweb.engine.models import Entry, Job
+from affectweb.protocols.affectiva import CSV
 from tests.engine.conftest import post_job, stored_files
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from affectweb.research.models import Alignment, Annotation
-from tests.clients.fake_provider import SESSION_V0
+from affectweb.protocols.affectiva import SESSION_V0
 from tests.dashboard.helpers import ingest_bytes
 from tests.factories import MediaFactory
 
