@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from affectweb.clients.mediaapi import SESSION_V0
-from affectweb.dashboard.ingest import ParsedResult, ingest, parse
+from affectweb.protocols.affectiva import SESSION_V0
+from affectweb.clients.results import ParsedResult, parse
+from affectweb.dashboard.ingest import ingest
 
 
 def ingest_bytes(media, raw: bytes, content_type: str = SESSION_V0) -> bool:

@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from affectweb.clients.mediaapi import METRICS_V0, SESSION_V0
-from affectweb.dashboard.ingest import IngestError, reingest
+from affectweb.protocols.affectiva import METRICS_V0, SESSION_V0
+from affectweb.clients.results import ResultError
+from affectweb.dashboard.ingest import reingest
 from affectweb.dashboard.models import FaceTrack
 from tests.clients.fake_provider import session_json
 from tests.dashboard.helpers import ingest_bytes, parse_bytes
@@ -104,7 +105,7 @@ def test_it_reads_csv_with_several_faces():
                                        (b"{}", METRICS_V0), (b"joy\n1\n", "application/csv"),
                                        (b"x", "image/png")])
 def test_it_explains_unreadable_documents(raw, ctype):
-    with pytest.raises(IngestError):
+    with pytest.raises(ResultError):
         parse_bytes(raw, ctype)
 
 
