@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
-from functools import partial
 import zipfile
+from datetime import timedelta
 
-import django_rq
 import numpy as np
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
-from django.utils import timezone
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField
 
 from affectweb.clients.mediaapi import MediaApiClient
 from affectweb.clients.tagapi import TagApiClient
+from affectweb.lib.choices import JobStatus
 
 
 class Provider(models.Model):
@@ -104,11 +101,7 @@ class Study(models.Model):
 
 
 class Media(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        WORKING = "working"
-        DONE = "done"
-        ERROR = "error"
+    Status = JobStatus
 
     study = models.ForeignKey(Study, models.CASCADE, related_name="media")
     file = models.FileField(upload_to="uploads/%Y/%m/")
@@ -243,20 +236,6 @@ def pack_arrays(arrays: dict[str, np.ndarray], compresslevel: int = 1) -> bytes:
             with zf.open(f"{name}.npy", "w") as member:
                 np.lib.format.write_array(member, np.ascontiguousarray(arr), allow_pickle=False)
     return buf.getvalue()
-
-
-@receiver(post_delete, sender=Media)
-def _delete_files(sender, instance: Media, **kwargs) -> None:
-    # Recordings are personal data: nothing stays on disk once its row is gone (from the
-    # dashboard, the admin, or a study deleted with its media). After commit, so a
-    # rolled-back delete keeps its files.
-    for field in (instance.file, instance.result_file):
-        if field:
-            transaction.on_commit(partial(field.storage.delete, field.name))
-    if instance.job_url and instance.provider_id:
-        # The provider keeps a copy of the upload and the results: delete the job there too.
-        transaction.on_commit(partial(django_rq.get_queue("default").enqueue,
-                                      "affectweb.dashboard.tasks.forget_job", instance.provider_id, instance.job_url))
 
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]

@@ -28,7 +28,7 @@ def tagging_enabled() -> bool:
 
 
 def enqueue_tags(media_id: int) -> None:
-    tasks._queue().enqueue(tag_media, media_id)
+    tasks.enqueue(tag_media, media_id)
 
 
 def retag(media: Media) -> bool:
@@ -74,7 +74,7 @@ def tag_media(media_id: int) -> None:
             _update(row, status=MediaTags.Status.ERROR, error=tasks.failure_message(e, failures), failures=failures)
         else:
             _update(row, failures=failures)
-            tasks._later(delay, tag_media, media_id)
+            tasks.enqueue_in(delay, tag_media, media_id)
         return
     finally:
         row.provider.remember(client)  # the token serves the next jobs too

@@ -16,7 +16,9 @@ from pathlib import Path
 import django_rq
 
 from affectweb.clients.mediaapi import MediaApiClient, NotFoundError, ProviderError, backoff
-from affectweb.dashboard.ingest import IngestError, ingest
+from affectweb.clients.results import ResultError
+from affectweb.dashboard.events import media_ingested
+from affectweb.dashboard.ingest import ingest
 from affectweb.dashboard.models import Media, Provider
 from affectweb.dashboard.thumbnails import make_thumbnails
 
@@ -32,12 +34,18 @@ def _queue():
     return django_rq.get_queue(QUEUE, commit_mode="auto")
 
 
-def enqueue_submit(media_id: int) -> None:
-    _queue().enqueue(submit, media_id)
+def enqueue(func, *args) -> None:
+    """Run `func(*args)` on the dashboard's queue (also for apps built on the dashboard)."""
+    _queue().enqueue(func, *args)
 
 
-def _later(delay: float, func, *args) -> None:
+def enqueue_in(delay: float, func, *args) -> None:
+    """Run `func(*args)` after `delay` seconds (the workers run RQ's scheduler)."""
     _queue().enqueue_in(timedelta(seconds=delay), func, *args)
+
+
+def enqueue_submit(media_id: int) -> None:
+    enqueue(submit, media_id)
 
 
 def _update(media: Media, **fields) -> None:
@@ -72,7 +80,7 @@ def submit(media_id: int) -> None:
         media.provider.remember(client)
     _update(media, job_url=job.url, status=job.status if job.status == "working" else Media.Status.QUEUED,
             progress=job.progress, error="", failures=0)
-    _later(backoff(0), poll, media_id, 1)
+    enqueue_in(backoff(0), poll, media_id, 1)
 
 
 def poll(media_id: int, checks: int = 0) -> None:
@@ -86,7 +94,7 @@ def poll(media_id: int, checks: int = 0) -> None:
         if job.status == "done":
             _fetch(media, client, job.best_result())
             return
-    except (ProviderError, IngestError) as e:
+    except (ProviderError, ResultError) as e:
         _failed(media, e, poll, media_id, checks)
         return
     if job.status == "error":
@@ -95,20 +103,20 @@ def poll(media_id: int, checks: int = 0) -> None:
                 error=job.error or "The provider could not analyse this file.")
         return
     _update(media, status=job.status, progress=job.progress, failures=0)
-    _later(backoff(checks, first=3.0, cap=POLL_CAP), poll, media_id, checks + 1)
+    enqueue_in(backoff(checks, first=3.0, cap=POLL_CAP), poll, media_id, checks + 1)
 
 
 def _fetch(media: Media, client: MediaApiClient, representation) -> None:
     if representation is None:
-        raise IngestError("The provider finished but returned no metrics.")
+        raise ResultError("The provider finished but returned no metrics.")
     with tempfile.NamedTemporaryFile() as tmp:
         client.download(representation.media_url, tmp)
         tmp.flush()
         ingest(media, Path(tmp.name), representation.content_type)
     # Decoding frames takes a while and is only decoration: a job of its own.
-    _queue().enqueue(thumbnails, media.pk)
-    # The research app's group view: resample this media onto its study's grid now.
-    _queue().enqueue("affectweb.research.tasks.warm", media.pk)
+    enqueue(thumbnails, media.pk)
+    # Apps built on the dashboard (research's group view) prepare their views now.
+    media_ingested.send(sender=Media, media_id=media.pk)
 
 
 def thumbnails(media_id: int) -> None:
@@ -136,7 +144,7 @@ def _failed(media: Media, error: Exception, func, *args) -> None:
     delay = retry_delay(error, failures)
     if delay is not None:
         _update(media, failures=failures)
-        _later(delay, func, *args)
+        enqueue_in(delay, func, *args)
         return
     message = failure_message(error, failures)
     fields = {"status": Media.Status.ERROR, "error": message, "failures": failures}
@@ -159,7 +167,7 @@ def forget_job(provider_id: int, job_url: str, failures: int = 0) -> None:
         if delay is None:
             log.warning("could not delete %s at %s: %s", job_url, provider, error)
             return
-        _later(delay, forget_job, provider_id, job_url, failures + 1)
+        enqueue_in(delay, forget_job, provider_id, job_url, failures + 1)
 
 
 def retry(media: Media) -> None:
@@ -169,6 +177,6 @@ def retry(media: Media) -> None:
         fields["provider"] = Provider.objects.filter(is_default=True).first()
     _update(media, **fields)
     if media.job_url:
-        _queue().enqueue(poll, media.pk)
+        enqueue(poll, media.pk)
     else:
         enqueue_submit(media.pk)

@@ -1,24 +1,36 @@
-from django.urls import path
+from django.urls import include, path
 
 from affectweb.dashboard.views import exports, media, studies
 
 app_name = "dashboard"
 
+study = [
+    path("", studies.study, name="study"),
+    path("status.json", studies.study_status, name="study_status"),
+    path("upload", studies.upload, name="upload"),
+    path("export.zip", exports.study_zip, name="study_zip"),
+    path("delete", studies.delete, name="study_delete"),
+]
+# A media's page, and what the page loads.
+media_page = [
+    path("", media.media_page, name="media"),
+    path("file", media.media_file, name="media_file"),
+    path("series.json", media.series, name="series"),
+    path("faces/<str:face_id>.jpg", media.face_thumbnail, name="face_thumbnail"),
+]
+media_actions = [  # the page's buttons (POST)
+    path("retry", media.action, {"do": "retry"}, name="retry"),
+    path("tag", media.action, {"do": "tag"}, name="media_tag"),
+    path("delete", media.action, {"do": "delete"}, name="media_delete"),
+]
+media_downloads = [
+    path("export.csv", exports.media_csv, name="media_csv"),
+    path("session.json", exports.media_json, name="media_json"),
+    path("tags.csv", exports.media_tags_csv, name="media_tags_csv"),
+]
+
 urlpatterns = [
     path("", studies.index, name="index"),
-    path("studies/<int:pk>/", studies.study, name="study"),
-    path("studies/<int:pk>/status.json", studies.study_status, name="study_status"),
-    path("studies/<int:pk>/upload", studies.upload, name="upload"),
-    path("studies/<int:pk>/export.zip", exports.study_zip, name="study_zip"),
-    path("studies/<int:pk>/delete", studies.delete, name="study_delete"),
-    path("media/<int:pk>/", media.media_page, name="media"),
-    path("media/<int:pk>/file", media.media_file, name="media_file"),
-    path("media/<int:pk>/series.json", media.series, name="series"),
-    path("media/<int:pk>/faces/<str:face_id>.jpg", media.face_thumbnail, name="face_thumbnail"),
-    path("media/<int:pk>/retry", media.retry, name="retry"),
-    path("media/<int:pk>/tag", media.tag, name="media_tag"),
-    path("media/<int:pk>/delete", media.delete, name="media_delete"),
-    path("media/<int:pk>/export.csv", exports.media_csv, name="media_csv"),
-    path("media/<int:pk>/session.json", exports.media_json, name="media_json"),
-    path("media/<int:pk>/tags.csv", exports.media_tags_csv, name="media_tags_csv"),
+    path("studies/<int:pk>/", include(study)),
+    path("media/<int:pk>/", include(media_page + media_actions + media_downloads)),
 ]

@@ -86,30 +86,32 @@ def series(request: HttpRequest, pk: int) -> HttpResponse:
                          "faces": media_series(media.pk, metric, start, end)})
 
 
-@login_required
-@require_POST
-def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    media = access.get_media(request, pk)
-    if media.status == Media.Status.ERROR:
-        retry_analysis(media)
-        messages.info(request, f"{media.name}: analysis restarted.")
-    return redirect("dashboard:study", media.study_id)
+def _retry(media: Media) -> tuple[str, tuple]:
+    if media.status != Media.Status.ERROR:
+        return "", ("dashboard:study", media.study_id)
+    retry_analysis(media)
+    return f"{media.name}: analysis restarted.", ("dashboard:study", media.study_id)
 
 
-@login_required
-@require_POST
-def tag(request: HttpRequest, pk: int) -> HttpResponse:
+def _tag(media: Media) -> tuple[str, tuple]:
     """Tag (again): after a failure, or a media uploaded before tagging was set up."""
-    media = access.get_media(request, pk)
-    if retag(media):
-        messages.info(request, f"{media.name}: tagging started.")
-    return redirect("dashboard:media", media.pk)
+    return (f"{media.name}: tagging started." if retag(media) else ""), ("dashboard:media", media.pk)
+
+
+def _delete(media: Media) -> tuple[str, tuple]:
+    media.delete()
+    return f"{media.name}: deleted, with its results.", ("dashboard:study", media.study_id)
+
+
+# What the buttons of a media do: each returns the message to show ("" for none) and
+# where to go back to.
+ACTIONS = {"retry": _retry, "tag": _tag, "delete": _delete}
 
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    media = access.get_media(request, pk)
-    media.delete()
-    messages.info(request, f"{media.name}: deleted, with its results.")
-    return redirect("dashboard:study", media.study_id)
+def action(request: HttpRequest, pk: int, do: str) -> HttpResponse:
+    message, back = ACTIONS[do](access.get_media(request, pk))
+    if message:
+        messages.info(request, message)
+    return redirect(*back)
