@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from affectweb.dashboard import access
 from affectweb.research import exports
 from affectweb.research.models import Stimulus
-from affectweb.research.views import requested_metric, study_metrics
+from affectweb.research.metrics import requested_metric, study_metrics
 
 
 def _download(content, content_type: str, filename: str) -> HttpResponse:
@@ -30,10 +30,7 @@ def long_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def group_csv(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
-    metric = requested_metric(request, study)
-    if metric is None:
-        return HttpResponseBadRequest("Unknown metric.")
-    key = request.GET.get("by", "")
+    metric, key = requested_metric(study, request.GET.get("metric")), request.GET.get("by", "")
     return _download(exports.group_csv(study, metric, key), "text/csv", f"study-{study.pk}-{metric}-groups.csv")
 
 

@@ -56,7 +56,7 @@ def _round(x: float) -> float | None:
     return None if x != x else round(x, 2)
 
 
-def group_view(study: Study, metric: str, key: str = "") -> dict:
+def group_data(study: Study, metric: str, key: str = "") -> dict:
     matrix = study_matrix(study, metric)
     overall = agg.aggregate(matrix.values)
     out = {

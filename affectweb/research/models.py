@@ -4,11 +4,8 @@ participant annotations, markers, the stimulus itself and participant links."""
 from __future__ import annotations
 
 import secrets
-from functools import partial
 
-from django.db import models, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.db import models
 from django.utils import timezone
 
 from affectweb.dashboard.models import Media, Study
@@ -117,16 +114,3 @@ class Recording(models.Model):
     media = models.OneToOneField(Media, models.SET_NULL, null=True, blank=True, related_name="recording")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-
-
-@receiver(post_delete, sender=Stimulus)
-def _delete_stimulus_file(sender, instance: Stimulus, **kwargs) -> None:
-    if instance.file:
-        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))
-
-
-@receiver(post_delete, sender=Recording)
-def _delete_chunks(sender, instance: Recording, **kwargs) -> None:
-    from affectweb.research.sessions import discard_chunks
-
-    transaction.on_commit(partial(discard_chunks, instance.key))

@@ -4,6 +4,7 @@ only its own study's consent page, stimulus and recording upload."""
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.csrf import csrf_exempt
 
 from affectweb.dashboard.http import ranged_file_response
-from affectweb.research import sessions
+from affectweb.research import recordings
 from affectweb.research.models import ParticipantLink, Recording, Stimulus
 
 KEY_HEADER = "X-Recording-Key"
@@ -41,7 +42,7 @@ def _recording(request: HttpRequest, link: ParticipantLink) -> Recording:
     return rec
 
 
-def _error(e: sessions.SessionError) -> JsonResponse:
+def _error(e: recordings.RecordingError) -> JsonResponse:
     return JsonResponse({"error": str(e), "received": e.received}, status=e.status)
 
 
@@ -86,7 +87,7 @@ def begin(request: HttpRequest, token: str) -> JsonResponse:
         if q is None or (q.get("choices") and value and value not in q["choices"]):
             return JsonResponse({"error": f"Unexpected answer for {key}."}, status=400)
         clean[key] = value
-    sessions.cleanup()
+    recordings.cleanup()
     if Recording.objects.filter(link=link, media=None).count() >= OPEN_RECORDINGS:
         return JsonResponse({"error": "Too many recordings are in progress on this link; try again later."},
                             status=429)
@@ -94,40 +95,45 @@ def begin(request: HttpRequest, token: str) -> JsonResponse:
     return JsonResponse({"key": rec.key})
 
 
-@csrf_exempt
-@require_POST
-def chunk(request: HttpRequest, token: str) -> JsonResponse:
-    link = _link(token)
-    rec = _recording(request, link)
+def _number(request: HttpRequest, name: str, kind: type = int):
     try:
-        index = int(request.GET["index"])
+        return kind(request.GET[name])
     except (KeyError, ValueError):
-        return JsonResponse({"error": "index is a number."}, status=400)
-    try:
-        received = sessions.append_chunk(rec, index, request.body)
-    except sessions.SessionError as e:
-        return _error(e)
+        raise recordings.RecordingError(f"{name} is a number.") from None
+
+
+def upload_step(view):
+    """A step of a recording's upload: a refusal answers as JSON the page's script reads."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> JsonResponse:
+        try:
+            return view(request, token)
+        except recordings.RecordingError as e:
+            return _error(e)
+
+    return wrapper
+
+
+@upload_step
+def chunk(request: HttpRequest, token: str) -> JsonResponse:
+    rec = _recording(request, _link(token))
+    received = recordings.append_chunk(rec, _number(request, "index"), request.body)
     return JsonResponse({"received": received})
 
 
-@csrf_exempt
-@require_POST
+@upload_step
 def finish(request: HttpRequest, token: str) -> JsonResponse:
     key = request.headers.get(KEY_HEADER, "")
     if key and Recording.objects.filter(link__token=token, key=key, media__isnull=False).exists():
         return JsonResponse({"ok": True})  # a repeated finish whose answer was lost
-    link = _link(token)
-    rec = _recording(request, link)
-    try:
-        total = int(request.GET["total"])
-        if "offset" in request.GET:
-            Recording.objects.filter(pk=rec.pk).update(offset=float(request.GET["offset"]))
-    except (KeyError, ValueError):
-        return JsonResponse({"error": "total is a number."}, status=400)
-    try:
-        sessions.commit(rec, total)
-    except sessions.SessionError as e:
-        return _error(e)
+    rec = _recording(request, _link(token))
+    total = _number(request, "total")
+    if "offset" in request.GET:
+        Recording.objects.filter(pk=rec.pk).update(offset=_number(request, "offset", float))
+    recordings.commit(rec, total)
     return JsonResponse({"ok": True})
 
 
@@ -139,5 +145,5 @@ def abandon(request: HttpRequest, token: str) -> HttpResponse:
     key = request.headers.get(KEY_HEADER) or request.GET.get("key", "")
     rec = Recording.objects.filter(link=link, key=key).first() if link and key else None
     if rec is not None:
-        sessions.abandon(rec)
+        recordings.abandon(rec)
     return HttpResponse(status=204)

@@ -1,26 +1,22 @@
-"""Keeping a media's annotations in sync with the provider's entry annotations."""
+"""The research app's background jobs: annotations synced with the provider's entry, and
+each ingested media resampled for its study's group view."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import django_rq
-
 from affectweb.clients.mediaapi import ProviderError
+from affectweb.dashboard.metrics import chartable
 from affectweb.dashboard.models import Media
+from affectweb.dashboard.tasks import enqueue, enqueue_in
 from affectweb.research.models import Annotation
+from affectweb.research.studydata import warm_media
 
 SOURCE = "affectweb"
 WAIT = 10.0  # seconds between looks while the media has no provider job yet
 PATIENCE = 90  # looks: a quarter of an hour
 
 
-def _queue():
-    return django_rq.get_queue("default", commit_mode="auto")
-
-
 def enqueue_sync(media_id: int) -> None:
-    _queue().enqueue(sync_annotations, media_id)
+    enqueue(sync_annotations, media_id)
 
 
 def sync_annotations(media_id: int, attempt: int = 0) -> int:
@@ -36,7 +32,7 @@ def sync_annotations(media_id: int, attempt: int = 0) -> int:
         return 0
     if not media.job_url:
         if media.in_flight and attempt < PATIENCE:
-            _queue().enqueue_in(timedelta(seconds=WAIT), sync_annotations, media_id, attempt + 1)
+            enqueue_in(WAIT, sync_annotations, media_id, attempt + 1)
         return 0
     client = media.provider.client()
     done = 0
@@ -53,9 +49,6 @@ def sync_annotations(media_id: int, attempt: int = 0) -> int:
 def warm(media_id: int) -> None:
     """After ingestion: resample the new media for its study's group view, every metric
     the picker offers (~1 ms and ~2.4 KB a minute each), so no first view pays for it."""
-    from affectweb.dashboard.metrics import chartable
-    from affectweb.research.studydata import warm_media
-
     media = Media.objects.filter(pk=media_id, status=Media.Status.DONE).select_related("study").first()
     if media is not None:
         warm_media(media, chartable(media.metric_names))

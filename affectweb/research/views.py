@@ -9,8 +9,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files import File
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,59 +18,19 @@ from affectweb.analysis.media import probe
 from affectweb.analysis.types import MediaError
 from affectweb.dashboard import access
 from affectweb.dashboard.http import ranged_file_response
-from affectweb.dashboard.metrics import DEFAULT_METRIC, chartable
-from affectweb.dashboard.models import Media, Study
-from affectweb.research.group import group_view
+from affectweb.dashboard.metrics import DEFAULT_METRIC
+from affectweb.dashboard.models import Media
+from affectweb.research.annotations import parse_annotations, set_annotations
+from affectweb.research.group import group_data
+from affectweb.research.metrics import requested_metric, study_metrics
 from affectweb.research.models import Alignment, Annotation, Marker, ParticipantLink, Stimulus
-from affectweb.research.tasks import enqueue_sync
-
-
-def study_metrics(study: Study) -> list[str]:
-    names: set[str] = set()
-    for row in study.media.filter(status=Media.Status.DONE).values_list("metric_names", flat=True):
-        names.update(row)
-    return chartable(sorted(names))
+from affectweb.research.questions import as_text, parse_questions
 
 
 def _owned(model, request: HttpRequest, pk: int):
     """A marker or link of one of the user's studies (any, for staff); else 404."""
     qs = model.objects.all() if request.user.is_staff else model.objects.filter(study__owner=request.user)
     return get_object_or_404(qs, pk=pk)
-
-
-def requested_metric(request: HttpRequest, study: Study) -> str | None:
-    """`?metric=` if the study's analysed media have it, else None."""
-    metric = request.GET.get("metric", DEFAULT_METRIC)
-    return metric if metric in study_metrics(study) else None
-
-
-def parse_annotations(text: str) -> dict[str, str]:
-    """`key: value` lines (or key=value); blank lines skipped; a later key wins."""
-    out = {}
-    for line in text.splitlines():
-        sep = ":" if ":" in line else "=" if "=" in line else None
-        if sep is None:
-            if line.strip():
-                raise ValueError(f"“{line.strip()}” is not key: value.")
-            continue
-        key, value = (s.strip() for s in line.split(sep, 1))
-        if not key or len(key) > 100 or len(value) > 255:
-            raise ValueError(f"“{line.strip()}”: keys up to 100, values up to 255 characters.")
-        out[key] = value
-    return out
-
-
-def set_annotations(media: Media, values: dict[str, str]) -> None:
-    """Replace a media's annotations; changed ones are synced to the provider."""
-    with transaction.atomic():
-        Annotation.objects.filter(media=media).exclude(key__in=list(values)).delete()
-        for key, value in values.items():
-            row, created = Annotation.objects.get_or_create(media=media, key=key, defaults={"value": value})
-            if not created and row.value != value:
-                row.value, row.synced = value, False
-                row.save(update_fields=["value", "synced"])
-        if Annotation.objects.filter(media=media, synced=False).exists():
-            transaction.on_commit(lambda: enqueue_sync(media.pk))
 
 
 @login_required
@@ -91,9 +50,7 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "research/setup.html", {
         "study": study, "media_list": media, "markers": Marker.objects.filter(study=study).select_related("media"),
         "stimulus": stimulus, "links": links, "now": timezone.now(),
-        "questions_text": "\n".join(
-            f"{q['key']}: {q.get('label', q['key'])}" + (f" | {', '.join(q['choices'])}" if q.get("choices") else "")
-            for q in (stimulus.questions if stimulus else [])),
+        "questions_text": as_text(stimulus.questions if stimulus else []),
     })
 
 
@@ -147,22 +104,6 @@ def marker_delete(request: HttpRequest, pk: int) -> HttpResponse:
     marker = _owned(Marker, request, pk)
     marker.delete()
     return redirect("research:setup", marker.study_id)
-
-
-def parse_questions(text: str) -> list[dict]:
-    """`key: Label | choice, choice` lines; no choices means a free field."""
-    out = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        key, _, rest = line.partition(":")
-        label, _, choices = rest.partition("|")
-        key = key.strip()[:100]
-        if not key:
-            raise ValueError(f"“{line.strip()}” has no key.")
-        out.append({"key": key, "label": label.strip() or key,
-                    "choices": [c.strip() for c in choices.split(",") if c.strip()]})
-    return out
 
 
 @login_required
@@ -237,7 +178,7 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
     metrics = study_metrics(study)
     metric = DEFAULT_METRIC if DEFAULT_METRIC in metrics else (metrics[0] if metrics else "")
     stimulus = Stimulus.objects.filter(study=study).first()
-    data = group_view(study, metric) if metric else None
+    data = group_data(study, metric) if metric else None
     return render(request, "research/group.html", {
         "study": study, "metrics": metrics, "metric": metric, "data": data,
         "has_stimulus": bool(stimulus and stimulus.file),
@@ -248,7 +189,5 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def group_json(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
-    metric = requested_metric(request, study)
-    if metric is None:
-        return HttpResponseBadRequest("Unknown metric.")
-    return JsonResponse(group_view(study, metric, request.GET.get("by", "")))
+    metric = requested_metric(study, request.GET.get("metric"))
+    return JsonResponse(group_data(study, metric, request.GET.get("by", "")))

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from affectweb.clients.mediaapi import MediaApiClient, ProviderError
 from affectweb.research.models import Alignment, Annotation, Marker, ParticipantLink, Stimulus
 from affectweb.research.tasks import sync_annotations
-from affectweb.research.views import parse_annotations, parse_questions
+from affectweb.research.annotations import parse_annotations
+from affectweb.research.questions import parse_questions
 from tests.factories import ProviderFactory
 from tests.research.helpers import analysed
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from affectweb.research.sessions import cleanup
+from affectweb.research.recordings import cleanup
 
 
 class Command(BaseCommand):
