@@ -14,7 +14,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw")
 
 
-class ProviderFactory(factory.django.DjangoModelFactory):
+class DefaultServiceFactory(factory.django.DjangoModelFactory):
+    """A provider the dashboard uses for new uploads (nothing listens on port 9)."""
+
+    class Meta:
+        abstract = True
+
+    is_default = True
+
+
+class ProviderFactory(DefaultServiceFactory):
     class Meta:
         model = Provider
 
@@ -22,7 +31,6 @@ class ProviderFactory(factory.django.DjangoModelFactory):
     index_url = "http://127.0.0.1:9/"
     username = "researcher@example.org"
     password = "s3cret:p@ss"
-    is_default = True
 
 
 class StudyFactory(factory.django.DjangoModelFactory):
@@ -72,10 +80,10 @@ class MarkerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Marker
 
-    study = factory.SubFactory(StudyFactory)
     name = factory.Sequence(lambda n: f"marker {n}")
     start = 1.0
     end = 2.0
+    study = factory.SubFactory(StudyFactory)
 
 
 class StimulusFactory(factory.django.DjangoModelFactory):
@@ -99,7 +107,7 @@ class ParticipantLinkFactory(factory.django.DjangoModelFactory):
     study = factory.SubFactory(StudyFactory)
 
 
-class TagProviderFactory(factory.django.DjangoModelFactory):
+class TagProviderFactory(DefaultServiceFactory):
     class Meta:
         model = TagProvider
 
@@ -107,4 +115,3 @@ class TagProviderFactory(factory.django.DjangoModelFactory):
     base_url = "http://127.0.0.1:9/engine/clarifai/"
     client_id = "dashboard-test"
     client_secret = "t@g s3cret:"
-    is_default = True

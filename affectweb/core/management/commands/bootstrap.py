@@ -51,34 +51,38 @@ class Command(BaseCommand):
         )
 
     def provision_local_engine(self, index_url: str) -> None:
-        provider = Provider.objects.filter(name=LOCAL_PROVIDER).first()
-        if provider:
-            # The port may differ from the last run (make run PORT=...).
-            if provider.index_url != index_url:
-                Provider.objects.filter(pk=provider.pk).update(index_url=index_url, jobs_url="")
+        # A discovered jobs URL of the old address is stale too.
+        if _point_at(Provider, LOCAL_PROVIDER, index_url=index_url, jobs_url=""):
             return
         password = secrets.token_urlsafe(24)
         account = Account.objects.filter(username=LOCAL_ACCOUNT).first() or Account(username=LOCAL_ACCOUNT)
         account.set_password(password)
         account.save()
-        Provider.objects.create(
-            name=LOCAL_PROVIDER, index_url=index_url, username=LOCAL_ACCOUNT, password=password,
-            is_default=not Provider.objects.filter(is_default=True).exists(),
-        )
+        _create_default(Provider, name=LOCAL_PROVIDER, index_url=index_url, username=LOCAL_ACCOUNT, password=password)
         self.stdout.write(f"Provider '{LOCAL_PROVIDER}' uses the bundled engine at {index_url}")
 
     def provision_local_tagger(self, base_url: str) -> None:
-        provider = TagProvider.objects.filter(name=LOCAL_TAGGER).first()
-        if provider:
-            if provider.base_url != base_url:
-                TagProvider.objects.filter(pk=provider.pk).update(base_url=base_url)
+        if _point_at(TagProvider, LOCAL_TAGGER, base_url=base_url):
             return
         client_id, secret = f"affectweb-dashboard-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
         application = Application(name="Dashboard (content tags)", client_id=client_id)
         application.set_secret(secret)
         application.save()
-        TagProvider.objects.create(
-            name=LOCAL_TAGGER, base_url=base_url, client_id=client_id, client_secret=secret,
-            is_default=not TagProvider.objects.filter(is_default=True).exists(),
-        )
+        _create_default(TagProvider, name=LOCAL_TAGGER, base_url=base_url, client_id=client_id, client_secret=secret)
         self.stdout.write(f"Tag provider '{LOCAL_TAGGER}' uses the bundled tag engine at {base_url}")
+
+
+def _point_at(model, name: str, **address) -> bool:
+    """Whether the provider `name` exists; if so, give it `address` (the first field is
+    its URL): the port may differ from the last run (make run PORT=...)."""
+    rows = model.objects.filter(name=name)
+    if not rows.exists():
+        return False
+    url_field, url = next(iter(address.items()))
+    rows.exclude(**{url_field: url}).update(**address)
+    return True
+
+
+def _create_default(model, **fields) -> None:
+    """A new provider, the default one unless another already is."""
+    model.objects.create(**fields, is_default=not model.objects.filter(is_default=True).exists())
