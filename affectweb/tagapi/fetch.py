@@ -2,11 +2,12 @@
 
 Left unchecked, that lets any client read the server's own network — admin ports on
 localhost, cloud metadata at 169.254.169.254, hosts on the private LAN (SSRF). So:
-only http(s); the host is resolved here and *every* address it has must be public
-(unless TAGAPI_URL_ALLOWLIST names the host or a network holding the address); the
-connection then goes only to the addresses that were checked, so a DNS answer that changes
-between check and connect (DNS rebinding) cannot slip through; each redirect is checked
-the same way; and the body is cut off past a size and a total time.
+only http(s); the host is resolved here and *every* address it has must be public,
+IPv4 addresses inside IPv6 ones included (addresses.py), unless TAGAPI_URL_ALLOWLIST
+names the host or a network holding the address; the connection then goes only to the
+addresses that were checked, so a DNS answer that changes between check and connect
+(DNS rebinding) cannot slip through; each redirect is checked the same way; and the
+body is cut off past a size and a total time.
 
 urllib3 directly rather than requests: it does not read proxy settings from the
 environment (a proxy would make the address check meaningless), and it lets us pin
@@ -23,10 +24,11 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 
+from affectweb.tagapi.addresses import IPAddress, embedded_ipv4, is_public
+
 MAX_REDIRECTS = 5
 REDIRECTS = {301, 302, 303, 307, 308}
 USER_AGENT = "affectweb-tagapi/1 (Clarifai v1 compatible)"
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(Exception):
@@ -40,6 +42,12 @@ class Policy:
     allowlist: tuple[str, ...] = ()  # host names, addresses or CIDRs
 
     def allows(self, host: str, address: IPAddress) -> bool:
+        inner = embedded_ipv4(address)
+        if self._listed(host, address) or (inner and all(self._listed(host, a) for a in inner)):
+            return True
+        return is_public(address)
+
+    def _listed(self, host: str, address: IPAddress) -> bool:
         for entry in self.allowlist:
             if entry.lower() == host.lower():
                 return True
@@ -48,7 +56,7 @@ class Policy:
                     return True
             except ValueError:
                 continue  # a host name entry that is not this host
-        return address.is_global and not address.is_multicast
+        return False
 
 
 def resolve(host: str, port: int, policy: Policy) -> list[str]:
@@ -60,9 +68,10 @@ def resolve(host: str, port: int, policy: Policy) -> list[str]:
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     for text in addresses:
         address = ipaddress.ip_address(text.split("%")[0])
-        address = getattr(address, "ipv4_mapped", None) or address  # ::ffff:127.0.0.1 is loopback
         if not policy.allows(host, address):
-            raise FetchError(f"refusing to fetch from {host} ({address}): not a public address")
+            inner = ", ".join(map(str, embedded_ipv4(address)))
+            shown = f"{address}, which leads to {inner}" if inner else address
+            raise FetchError(f"refusing to fetch from {host} ({shown}): not a public address")
     return addresses
 
 
