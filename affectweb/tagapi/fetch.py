@@ -7,7 +7,11 @@ IPv4 addresses inside IPv6 ones included (addresses.py), unless TAGAPI_URL_ALLOW
 names the host or a network holding the address; the connection then goes only to the
 addresses that were checked, so a DNS answer that changes between check and connect
 (DNS rebinding) cannot slip through; each redirect is checked the same way; and the
-body is cut off past a size and a total time.
+body is cut off past a size.
+
+Time is bounded twice: each read waits at most `read_timeout` (a server that went
+silent), and the whole fetch ends at `timeout` whatever it is waiting for, however the
+server spreads its bytes (see deadline.py).
 
 urllib3 directly rather than requests: it does not read proxy settings from the
 environment (a proxy would make the address check meaningless), and it lets us pin
@@ -18,13 +22,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
 
 from affectweb.tagapi.addresses import IPAddress, embedded_ipv4, is_public
+from affectweb.tagapi.deadline import Deadline, HTTPPool, HTTPSPool
 
 MAX_REDIRECTS = 5
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -40,6 +44,7 @@ class Policy:
     max_bytes: int
     timeout: float  # seconds for the whole fetch, redirects included
     allowlist: tuple[str, ...] = ()  # host names, addresses or CIDRs
+    read_timeout: float = 5.0  # seconds one read (or the connect) may wait for the server
 
     def allows(self, host: str, address: IPAddress) -> bool:
         inner = embedded_ipv4(address)
@@ -75,7 +80,7 @@ def resolve(host: str, port: int, policy: Policy) -> list[str]:
     return addresses
 
 
-def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
+def _get(url: str, policy: Policy, deadline: Deadline) -> urllib3.BaseHTTPResponse:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"only http and https URLs can be fetched, not {url[:100]!r}")
@@ -89,13 +94,13 @@ def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     error = None
     for address in resolve(host, port, policy):
-        remaining = max(0.1, deadline - time.monotonic())
-        timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
+        wait = max(0.1, min(policy.read_timeout, deadline.remaining()))
+        timeout = urllib3.Timeout(connect=wait, read=wait)
         if parts.scheme == "https":
-            pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
-                                               server_hostname=host, assert_hostname=host)
+            pool = HTTPSPool(address, port, timeout=timeout, retries=False, maxsize=1, deadline=deadline,
+                             server_hostname=host, assert_hostname=host)
         else:
-            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+            pool = HTTPPool(address, port, timeout=timeout, retries=False, maxsize=1, deadline=deadline)
         try:
             return pool.urlopen("GET", path, headers=headers, redirect=False, preload_content=False, retries=False)
         except urllib3.exceptions.ConnectTimeoutError as exc:  # refused or timed out
@@ -106,7 +111,19 @@ def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
 
 
 def fetch(url: str, policy: Policy) -> bytes:
-    deadline = time.monotonic() + policy.timeout
+    with Deadline(policy.timeout) as deadline:
+        try:
+            body = _fetch(url, policy, deadline)
+        except FetchError as exc:
+            if deadline.expired:  # the failure is the cut connection
+                raise FetchError(f"fetching {url[:100]} took more than {policy.timeout:g} s") from exc
+            raise
+        if deadline.expired:  # a body without a length ends at the cut as if complete
+            raise FetchError(f"fetching {url[:100]} took more than {policy.timeout:g} s")
+        return body
+
+
+def _fetch(url: str, policy: Policy, deadline: Deadline) -> bytes:
     for _ in range(MAX_REDIRECTS + 1):
         response = _get(url, policy, deadline)
         try:
@@ -122,8 +139,6 @@ def fetch(url: str, policy: Policy) -> bytes:
                 body += chunk
                 if len(body) > policy.max_bytes:
                     raise FetchError(f"{url[:100]} is larger than {policy.max_bytes} bytes")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"fetching {url[:100]} took more than {policy.timeout:.0f} s")
             return bytes(body)
         except urllib3.exceptions.HTTPError as exc:
             raise FetchError(f"could not fetch {url[:100]}: {exc.__class__.__name__}") from exc
