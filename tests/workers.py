@@ -19,7 +19,9 @@ from tests.conftest import ROOT
 ENGINE_WORKER = "affectweb.engine.worker.EngineWorker"
 
 
-def start_worker(*queues: str, scheduler: bool = False, worker_class: str | None = ENGINE_WORKER) -> subprocess.Popen:
+def start_worker(*queues: str, scheduler: bool = False, worker_class: str | None = ENGINE_WORKER,
+                 **env: str) -> subprocess.Popen:
+    """A worker on `queues`; `env` adds environment variables (settings) for it alone."""
     args = [sys.executable, "manage.py", "rqworker", *queues]
     if scheduler:
         args.append("--with-scheduler")
@@ -33,6 +35,7 @@ def start_worker(*queues: str, scheduler: bool = False, worker_class: str | None
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             # The test database, not the development one (a worker runs no test runner).
             "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+            **env,
         },
     )
 

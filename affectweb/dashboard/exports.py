@@ -4,7 +4,6 @@ large table."""
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import json
@@ -15,6 +14,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from affectweb.dashboard.models import FaceTrack, Media, MediaTags
+from affectweb.lib.spreadsheet import Writer, csv_line
 from affectweb.protocols.affectiva import FACE_COLUMN, SESSION_V0, TIME_COLUMN
 
 ROWS_PER_CHUNK = 5000
@@ -45,8 +45,9 @@ def _table(media: Media) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
 def csv_chunks(media: Media) -> Iterator[bytes]:
     """The media's metrics as CSV, in the provider's own column names (re-ingestible)."""
     _, times, face_ids, matrix = _table(media)
-    header = [TIME_COLUMN, FACE_COLUMN, *media.metric_names]
-    yield (",".join(f'"{h}"' if "," in h else h for h in header) + "\n").encode()
+    yield (csv_line([TIME_COLUMN, FACE_COLUMN, *media.metric_names]) + "\n").encode()
+    # Face ids and metric names are the provider's text; the numbers are numpy's.
+    face_cells = {face: csv_line([face]) for face in set(face_ids)}
     for lo in range(0, len(times), ROWS_PER_CHUNK):
         hi = lo + ROWS_PER_CHUNK
         buf = io.StringIO()
@@ -54,7 +55,7 @@ def csv_chunks(media: Media) -> Iterator[bytes]:
         np.savetxt(buf, block, fmt="%.6g", delimiter=",")
         lines = buf.getvalue().replace("nan", "").splitlines()
         yield "".join(
-            f"{line.split(',', 1)[0]},{face},{line.split(',', 1)[1] if ',' in line else ''}\n"
+            f"{line.split(',', 1)[0]},{face_cells[face]},{line.split(',', 1)[1] if ',' in line else ''}\n"
             for line, face in zip(lines, face_ids[lo:hi])
         ).encode()
 
@@ -117,7 +118,7 @@ def tags_csv_chunks(tags: MediaTags) -> Iterator[bytes]:
     """second, tag, probability: each second's top tags (an image's at second 0)."""
     yield b"second,tag,probability\n"
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = Writer(buf, lineterminator="\n")
     for n, row in enumerate(tags.rows(), 1):
         writer.writerow(row)
         if n % ROWS_PER_CHUNK == 0:

@@ -21,12 +21,14 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from rq.job import JobStatus
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq.job import JobStatus, Retry
 from rq.timeouts import JobTimeoutException
 
 from affectweb.analysis import pipeline, writers
 from affectweb.analysis.types import AnalysisOptions, MediaError, SessionResult
 from affectweb.engine.models import Entry, Job, Representation, store
+from affectweb.lib.interrupt import Interrupted, interruptible
 from affectweb.protocols.affectiva import CSV, METRICS_V0, SESSION_V0
 
 log = logging.getLogger(__name__)
@@ -114,8 +116,14 @@ class Heartbeat:
         self.rows.update(progress=percent, heartbeat=timezone.now())
 
 
-def run_job(job_id: int) -> None:
-    """The RQ task: analyse job `job_id`'s input and attach the result, or record why not."""
+# Faults of the run, not of the job: it goes back to `queued` and runs again.
+INTERRUPTIONS = (Interrupted, ConnectionError, RedisConnectionError)
+
+
+def run_job(job_id: int) -> Retry | None:
+    """The RQ task: analyse job `job_id`'s input and attach the result, or record why not.
+    An interrupted run hands the job back and returns a `Retry`, which makes RQ put the
+    same message on the queue again for another worker."""
     token = claim(job_id)
     if token is None:
         log.info("engine job %s is not queued any more (done, deleted, or taken)", job_id)
@@ -125,7 +133,15 @@ def run_job(job_id: int) -> None:
         return
     with Heartbeat(job_id, token) as heartbeat, tempfile.TemporaryDirectory(prefix="engine-") as tmp:
         try:
-            outputs = _analyse(job, Path(tmp), heartbeat.progress)
+            # Interruptible up to the results: _finish stores files and rows together.
+            with interruptible():
+                outputs = _analyse(job, Path(tmp), heartbeat.progress)
+        except INTERRUPTIONS as exc:
+            log.warning("engine job %s interrupted (%s: %s); handing it back", job_id, type(exc).__name__, exc)
+            rows = Job.objects.filter(pk=job_id, claim=token, status=Job.Status.WORKING)
+            if _interrupted(rows, job.attempts) == "restarted":
+                return Retry(max=settings.ENGINE_MAX_ATTEMPTS, enqueue_at_front=True)
+            return
         except MediaError as exc:
             _finish(job_id, token, error=str(exc))
             return
@@ -210,7 +226,7 @@ def sweep(stale: timedelta | None = None) -> dict[str, int]:
     - `queued` jobs Redis no longer knows about (Redis restarted, enqueue failed) are
       enqueued again;
     - `working` jobs whose run stopped beating (its worker or machine died) go back to
-      `queued`, or to `error` after ENGINE_MAX_ATTEMPTS runs.
+      `queued`, or to `error` after ENGINE_MAX_ATTEMPTS runs (`_interrupted`).
     Re-enqueueing is always safe: a run that finds its job not `queued` does nothing.
     """
     stale = timedelta(seconds=settings.ENGINE_STALE_SECONDS) if stale is None else stale
@@ -228,13 +244,20 @@ def sweep(stale: timedelta | None = None) -> dict[str, int]:
     for job in Job.objects.filter(status=Job.Status.WORKING, heartbeat__lt=cutoff):
         # Conditional on the heartbeat we read: a run that beat meanwhile keeps its job.
         rows = Job.objects.filter(pk=job.pk, status=Job.Status.WORKING, heartbeat=job.heartbeat)
-        now = timezone.now()
-        if job.attempts >= settings.ENGINE_MAX_ATTEMPTS:
-            counts["failed"] += rows.update(
-                status=Job.Status.ERROR, claim=None, updated=now,
-                error=f"The analysis was interrupted {job.attempts} times (its worker stopped); giving up.",
-            )
-        elif rows.update(status=Job.Status.QUEUED, claim=None, progress=0, updated=now):
+        outcome = _interrupted(rows, job.attempts)
+        if outcome == "restarted":
             enqueue(job)
-            counts["restarted"] += 1
+        if outcome:
+            counts[outcome] += 1
     return counts
+
+
+def _interrupted(rows, attempts: int) -> str:
+    """A run of the job in `rows` (filtered on what the caller read) ended before its
+    result: back to `queued` ("restarted"; its attempt stays counted), or to `error`
+    ("failed") after ENGINE_MAX_ATTEMPTS runs; "" if the job changed meanwhile."""
+    now = timezone.now()
+    if attempts >= settings.ENGINE_MAX_ATTEMPTS:
+        error = f"The analysis was interrupted {attempts} times (its worker stopped); giving up."
+        return "failed" if rows.update(status=Job.Status.ERROR, claim=None, updated=now, error=error) else ""
+    return "restarted" if rows.update(status=Job.Status.QUEUED, claim=None, progress=0, updated=now) else ""

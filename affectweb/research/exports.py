@@ -3,7 +3,6 @@ iMotions-style tab-separated files (one per respondent, zipped)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections import Counter
@@ -13,6 +12,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from affectweb.dashboard.models import FaceTrack, Media, Study
+from affectweb.lib.spreadsheet import Writer, csv_line, tsv_cell
 from affectweb.research import aggregate as agg
 from affectweb.research.group import NO_VALUE, labels, marker_rows
 from affectweb.research.studydata import Participant, participants, study_matrix
@@ -40,12 +40,6 @@ def _metric_names(tracks) -> list[str]:
     return sorted(set(names))
 
 
-def _csv_line(values) -> str:
-    buf = io.StringIO()
-    csv.writer(buf).writerow(values)
-    return buf.getvalue().rstrip("\r\n")
-
-
 def long_csv(study: Study) -> Iterator[str]:
     """One row per face and frame: media, annotations, face, stimulus time, every metric.
 
@@ -57,10 +51,10 @@ def long_csv(study: Study) -> Iterator[str]:
     for row in Media.objects.filter(pk__in=[p.media_id for p in people]).values_list("metric_names", flat=True):
         names.update(row)
     metrics = sorted(names)
-    yield _csv_line(["media_id", "media", *keys, "face", "stimulus_time", "media_time", *metrics]) + "\r\n"
+    yield csv_line(["media_id", "media", *keys, "face", "stimulus_time", "media_time", *metrics]) + "\r\n"
     for p in people:
         for face_id, arrays in _tracks(p.media_id):
-            prefix = _csv_line([p.media_id, p.name, *(p.annotations.get(k, "") for k in keys), face_id]) + ","
+            prefix = csv_line([p.media_id, p.name, *(p.annotations.get(k, "") for k in keys), face_id]) + ","
             times = arrays["times"].astype(np.float64)
             table = np.column_stack([times + p.offset, times] + [
                 arrays[m].astype(np.float64) if m in arrays.files else np.full(len(times), np.nan) for m in metrics])
@@ -78,7 +72,7 @@ def group_csv(study: Study, metric: str, key: str = "") -> Iterator[str]:
         names = labels(matrix, key)
         for label, a in agg.group_aggregates(matrix.values, names).items():
             curves[label or NO_VALUE] = (a, names.count(label))
-    w = csv.writer(_Echo())
+    w = Writer(_Echo())
     yield w.writerow(["metric", "group_by", "group", "group_size", "stimulus_time", "n", "mean", "ci_low", "ci_high"])
     for label, (a, size) in curves.items():
         for i, t in enumerate(matrix.times.tolist()):
@@ -87,7 +81,7 @@ def group_csv(study: Study, metric: str, key: str = "") -> Iterator[str]:
 
 
 def markers_csv(study: Study, metrics: list[str], key: str = "") -> Iterator[str]:
-    w = csv.writer(_Echo())
+    w = Writer(_Echo())
     yield w.writerow(["marker", "start", "end", "metric", "group_by", "group", "n", "mean", "ci_low", "ci_high"])
     people = participants(study)
     for metric in metrics:
@@ -114,12 +108,12 @@ def imotions_txt(study: Study, p: Participant, stimulus_name: str = "", now: dat
     tracks = _tracks(p.media_id)
     metrics = [m for m in _metric_names(tracks) if m not in FACE_BOX]
     out = io.StringIO()
-    out.write(f"#Study : {study.name}\n#Date : {now:%Y%m%d %H:%M:%S}\n#Version : affectweb\n")
-    out.write(f"#Respondent Name : {p.name}\n")
+    out.write(f"#Study : {tsv_cell(study.name)}\n#Date : {now:%Y%m%d %H:%M:%S}\n#Version : affectweb\n")
+    out.write(f"#Respondent Name : {tsv_cell(p.name)}\n")
     for key, value in sorted(p.annotations.items()):
-        out.write(f"#Respondent {key} : {value}\n")
+        out.write(f"#Respondent {tsv_cell(key)} : {tsv_cell(value)}\n")
     out.write(f"#Stimulus Offset : {p.offset:.3f}\n\n")
-    out.write("\t".join(IMOTIONS_FIXED + [_title(m) for m in metrics]) + "\n")
+    out.write("\t".join(map(tsv_cell, IMOTIONS_FIXED + [_title(m) for m in metrics])) + "\n")
     per_frame = Counter(int(f) for _, arrays in tracks for f in arrays["frames"].tolist())
     rows = []
     for face_id, arrays in tracks:
@@ -135,7 +129,7 @@ def imotions_txt(study: Study, p: Participant, stimulus_name: str = "", now: dat
                 *(_fmt(b[i]) for b in box), *(_fmt(c[i]) for c in columns)]))
     rows.sort(key=lambda r: (r[0], r[1]))
     for _, _, row in rows:
-        out.write("\t".join(row) + "\n")
+        out.write("\t".join(map(tsv_cell, row)) + "\n")
     return out.getvalue()
 
 

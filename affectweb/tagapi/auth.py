@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import wraps
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from affectweb.lib.basic_auth import parse_basic
 from affectweb.lib.hashed import check_found
-from affectweb.protocols.clarifai import SCOPE, TOKEN_TYPE
+from affectweb.protocols.clarifai import TOKEN_TYPE
 from affectweb.tagapi.models import AccessToken, Application, token_digest
 from affectweb.tagapi.responses import unauthorized
 
@@ -50,10 +49,8 @@ def authenticate_bearer(request: HttpRequest) -> Application:
     access = AccessToken.objects.select_related("application").filter(digest=token_digest(token)).first()
     if access is None:
         raise CredentialsError("TOKEN_INVALID", "Unknown access token.")
-    if access.expires <= timezone.now():
-        raise CredentialsError("TOKEN_EXPIRED", "The access token has expired: get a new one from /v1/token/.")
-    if SCOPE not in access.scope.split():
-        raise CredentialsError("TOKEN_NO_SCOPE", f"The access token lacks the {SCOPE} scope.")
+    if refusal := access.refusal():
+        raise CredentialsError(*refusal)
     return access.application
 
 

@@ -2,11 +2,16 @@
 
 Left unchecked, that lets any client read the server's own network — admin ports on
 localhost, cloud metadata at 169.254.169.254, hosts on the private LAN (SSRF). So:
-only http(s); the host is resolved here and *every* address it has must be public
-(unless TAGAPI_URL_ALLOWLIST names the host or a network holding the address); the
-connection then goes only to the addresses that were checked, so a DNS answer that changes
-between check and connect (DNS rebinding) cannot slip through; each redirect is checked
-the same way; and the body is cut off past a size and a total time.
+only http(s); the host is resolved here and *every* address it has must be public,
+IPv4 addresses inside IPv6 ones included (addresses.py), unless TAGAPI_URL_ALLOWLIST
+names the host or a network holding the address; the connection then goes only to the
+addresses that were checked, so a DNS answer that changes between check and connect
+(DNS rebinding) cannot slip through; each redirect is checked the same way; and the
+body is cut off past a size.
+
+Time is bounded twice: each read waits at most `read_timeout` (a server that went
+silent), and the whole fetch ends at `timeout` whatever it is waiting for, however the
+server spreads its bytes (see deadline.py).
 
 urllib3 directly rather than requests: it does not read proxy settings from the
 environment (a proxy would make the address check meaningless), and it lets us pin
@@ -17,16 +22,17 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
 
+from affectweb.tagapi.addresses import IPAddress, embedded_ipv4, is_public
+from affectweb.tagapi.deadline import Deadline, HTTPPool, HTTPSPool
+
 MAX_REDIRECTS = 5
 REDIRECTS = {301, 302, 303, 307, 308}
 USER_AGENT = "affectweb-tagapi/1 (Clarifai v1 compatible)"
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(Exception):
@@ -38,8 +44,15 @@ class Policy:
     max_bytes: int
     timeout: float  # seconds for the whole fetch, redirects included
     allowlist: tuple[str, ...] = ()  # host names, addresses or CIDRs
+    read_timeout: float = 5.0  # seconds one read (or the connect) may wait for the server
 
     def allows(self, host: str, address: IPAddress) -> bool:
+        inner = embedded_ipv4(address)
+        if self._listed(host, address) or (inner and all(self._listed(host, a) for a in inner)):
+            return True
+        return is_public(address)
+
+    def _listed(self, host: str, address: IPAddress) -> bool:
         for entry in self.allowlist:
             if entry.lower() == host.lower():
                 return True
@@ -48,7 +61,7 @@ class Policy:
                     return True
             except ValueError:
                 continue  # a host name entry that is not this host
-        return address.is_global and not address.is_multicast
+        return False
 
 
 def resolve(host: str, port: int, policy: Policy) -> list[str]:
@@ -60,13 +73,14 @@ def resolve(host: str, port: int, policy: Policy) -> list[str]:
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     for text in addresses:
         address = ipaddress.ip_address(text.split("%")[0])
-        address = getattr(address, "ipv4_mapped", None) or address  # ::ffff:127.0.0.1 is loopback
         if not policy.allows(host, address):
-            raise FetchError(f"refusing to fetch from {host} ({address}): not a public address")
+            inner = ", ".join(map(str, embedded_ipv4(address)))
+            shown = f"{address}, which leads to {inner}" if inner else address
+            raise FetchError(f"refusing to fetch from {host} ({shown}): not a public address")
     return addresses
 
 
-def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
+def _get(url: str, policy: Policy, deadline: Deadline) -> urllib3.BaseHTTPResponse:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"only http and https URLs can be fetched, not {url[:100]!r}")
@@ -80,13 +94,13 @@ def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     error = None
     for address in resolve(host, port, policy):
-        remaining = max(0.1, deadline - time.monotonic())
-        timeout = urllib3.Timeout(connect=min(remaining, 5.0), read=remaining)
+        wait = max(0.1, min(policy.read_timeout, deadline.remaining()))
+        timeout = urllib3.Timeout(connect=wait, read=wait)
         if parts.scheme == "https":
-            pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
-                                               server_hostname=host, assert_hostname=host)
+            pool = HTTPSPool(address, port, timeout=timeout, retries=False, maxsize=1, deadline=deadline,
+                             server_hostname=host, assert_hostname=host)
         else:
-            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+            pool = HTTPPool(address, port, timeout=timeout, retries=False, maxsize=1, deadline=deadline)
         try:
             return pool.urlopen("GET", path, headers=headers, redirect=False, preload_content=False, retries=False)
         except urllib3.exceptions.ConnectTimeoutError as exc:  # refused or timed out
@@ -97,7 +111,19 @@ def _get(url: str, policy: Policy, deadline: float) -> urllib3.BaseHTTPResponse:
 
 
 def fetch(url: str, policy: Policy) -> bytes:
-    deadline = time.monotonic() + policy.timeout
+    with Deadline(policy.timeout) as deadline:
+        try:
+            body = _fetch(url, policy, deadline)
+        except FetchError as exc:
+            if deadline.expired:  # the failure is the cut connection
+                raise FetchError(f"fetching {url[:100]} took more than {policy.timeout:g} s") from exc
+            raise
+        if deadline.expired:  # a body without a length ends at the cut as if complete
+            raise FetchError(f"fetching {url[:100]} took more than {policy.timeout:g} s")
+        return body
+
+
+def _fetch(url: str, policy: Policy, deadline: Deadline) -> bytes:
     for _ in range(MAX_REDIRECTS + 1):
         response = _get(url, policy, deadline)
         try:
@@ -113,8 +139,6 @@ def fetch(url: str, policy: Policy) -> bytes:
                 body += chunk
                 if len(body) > policy.max_bytes:
                     raise FetchError(f"{url[:100]} is larger than {policy.max_bytes} bytes")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"fetching {url[:100]} took more than {policy.timeout:.0f} s")
             return bytes(body)
         except urllib3.exceptions.HTTPError as exc:
             raise FetchError(f"could not fetch {url[:100]}: {exc.__class__.__name__}") from exc

@@ -19,6 +19,13 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def secret_fingerprint(hashed_secret: str) -> str:
+    """Names the secret a token was issued under. Taken from the stored hash, which gets
+    a new salt whenever a secret is set: any change of secret, however it is made (the
+    admin, `engine_credentials`, SQL), ends the tokens issued before it."""
+    return hashlib.sha256(hashed_secret.encode()).hexdigest()[:32]
+
+
 class Application(models.Model):
     """A client of the Clarifai-compatible API, as the old developer site created them."""
 
@@ -26,7 +33,8 @@ class Application(models.Model):
     client_id = models.CharField(max_length=100, unique=True)
     client_secret = models.CharField(max_length=128)  # a Django hasher string, never the secret
     # Space-separated OAuth2 scopes its tokens get; without "api_access" they are
-    # refused with TOKEN_NO_SCOPE, which suspends an application without deleting it.
+    # refused with TOKEN_NO_SCOPE, which suspends an application without deleting it
+    # (its tokens are refused from the next call on, and stay ended afterwards).
     scope = models.CharField(max_length=200, default=SCOPE, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
@@ -39,10 +47,25 @@ class Application(models.Model):
     def check_secret(self, raw: str) -> bool:
         return check_hashed(self, "client_secret", raw)
 
+    @property
+    def suspended(self) -> bool:
+        return SCOPE not in self.scope.split()
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Tokens the new state no longer covers end now rather than at their expiry, so
+        # lifting a suspension does not bring back the tokens issued before it. (Every
+        # call checks the application's current state as well: see auth.py.)
+        ended = self.tokens.filter(expires__gt=timezone.now())
+        if not self.suspended:
+            ended = ended.exclude(secret=secret_fingerprint(self.client_secret))
+        ended.update(expires=timezone.now())
+
 
 class AccessToken(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
+    secret = models.CharField(max_length=32, default="")  # secret_fingerprint of the secret it was issued under
     scope = models.CharField(max_length=200)
     created = models.DateTimeField(default=timezone.now)
     expires = models.DateTimeField(db_index=True)
@@ -50,12 +73,28 @@ class AccessToken(models.Model):
     def __str__(self) -> str:
         return f"token of {self.application} until {self.expires:%Y-%m-%d %H:%M}"
 
+    def refusal(self) -> tuple[str, str] | None:
+        """(status code, message) if the token may not be used now, judged against its
+        application as it is now (not as it was when the token was issued)."""
+        application = self.application
+        if application.suspended or SCOPE not in self.scope.split():
+            return "TOKEN_NO_SCOPE", f"The access token lacks the {SCOPE} scope."
+        # An expired token and one issued under an older secret both answer TOKEN_EXPIRED,
+        # on which the old clients fetch a new token: a client that knows the current
+        # secret carries on, whoever holds only a token does not.
+        if self.expires <= timezone.now():
+            return "TOKEN_EXPIRED", "The access token has expired: get a new one from /v1/token/."
+        if self.secret != secret_fingerprint(application.client_secret):
+            return "TOKEN_EXPIRED", "The application's secret has changed since this token was issued: get a new one."
+        return None
+
     @classmethod
     def issue(cls, application: Application, seconds: int) -> str:
         """A new bearer token (returned once, stored only as its digest)."""
         token = secrets.token_urlsafe(23)[:30]
         now = timezone.now()
         cls.objects.create(application=application, digest=token_digest(token), scope=application.scope,
+                           secret=secret_fingerprint(application.client_secret),
                            created=now, expires=now + timedelta(seconds=seconds))
         # Expired tokens are useless: drop them here rather than in a periodic job.
         cls.objects.filter(application=application, expires__lt=now).delete()

@@ -59,3 +59,16 @@ def test_it_names_downloads_safely(alice, study):
     media = MediaFactory(study=study, name='a"b/c\r\nd.mp4', status="done")
     response = alice.get(f"/media/{media.pk}/export.csv")
     assert response["Content-Disposition"] == f'attachment; filename="{media.pk}-a_b_c__d.csv"'
+
+
+def test_it_neutralises_formulas_a_provider_sent(alice, study):
+    # Face ids and metric names come from the provider, a remote server: text, never formulas.
+    media = MediaFactory(study=study)
+    faces = {'=cmd|" /C calc"!A0': {"joy": -3.5, "@evil": 1.0}, "x,=1+1": {"joy": 2.0}}
+    ingest_bytes(media, json.dumps({"content_type": "application/vnd.affectiva.session.v0+json",
+                                    "frames": [{"time": 0.0, "faces": faces}]}).encode())
+    rows = list(csv.reader(io.StringIO(_body(alice.get(f"/media/{media.pk}/export.csv")).decode())))
+    assert "'@evil" in rows[0] and "@evil" not in rows[0]
+    assert {r[1] for r in rows[1:]} == {'\'=cmd|" /C calc"!A0', "x,=1+1"}  # a comma stays inside its cell
+    assert all(len(r) == len(rows[0]) for r in rows)
+    assert "-3.5" in rows[1] + rows[2]  # numbers stay numbers

@@ -198,6 +198,14 @@ def test_it_exports_tags_per_second(alice, analysed, other):
     assert len(rows) == 1 + 9 and rows[-1] == ["2.0", "tie", "0.05"]
 
 
+def test_it_neutralises_formulas_in_tag_names(alice, analysed):
+    # Tag names come from the tag provider, a remote server.
+    _store(analysed, TagResult("", "OK", "d0c", ImageTags(("=1+1", "@cmd", "-x", "ok"), (0.9, 0.5, 0.25, 0.1))))
+    rows = list(csv.reader(io.StringIO(b"".join(alice.get(f"/media/{analysed.pk}/tags.csv").streaming_content)
+                                       .decode())))
+    assert [r[1] for r in rows[1:]] == ["'=1+1", "'@cmd", "'-x", "ok"]
+
+
 def test_it_has_no_tags_csv_before_tagging_or_for_others(alice, analysed, client, other):
     assert alice.get(f"/media/{analysed.pk}/tags.csv").status_code == 404
     _store(analysed)

@@ -74,8 +74,8 @@ class Workers:
     def __init__(self):
         self.procs: list[subprocess.Popen] = []
 
-    def start(self) -> subprocess.Popen:
-        proc = start_worker("engine")
+    def start(self, **env: str) -> subprocess.Popen:
+        proc = start_worker("engine", **env)
         self.procs.append(proc)
         return proc
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from datetime import timedelta
 
@@ -34,6 +36,60 @@ def test_it_finishes_a_job_whose_worker_was_killed(api, media, workers, transact
     assert job.status == "done", job.error
     assert job.attempts == 2
     assert job.entry(Entry.Role.RESULT).representations.count() == 2
+
+
+def _working_in_the_pool(api, media, job_id=None) -> Job:
+    """Posts the long video and waits until its analysis pool has measured a segment."""
+    assert post_job(api, media(LONG_VIDEO)).status_code == 201
+    job = Job.objects.get()
+    deadline = time.monotonic() + 90
+    while not (job.status == "working" and job.progress > 0):
+        assert job.status in ("queued", "working") and time.monotonic() < deadline, (job.status, job.error)
+        time.sleep(0.1)
+        job.refresh_from_db()
+    assert job.progress < 99, "the job finished before the worker could be stopped"
+    return job
+
+
+def _finished_once(job: Job) -> None:
+    job = wait_for_status(job.pk, {"done", "error"}, timeout=180)
+    assert (job.status, job.error, job.attempts) == ("done", "", 2)
+    assert Entry.objects.filter(job=job, role=Entry.Role.RESULT).count() == 1
+    assert job.entry(Entry.Role.RESULT).representations.count() == 2
+
+
+def test_it_hands_back_the_job_of_a_worker_asked_to_stop(api, media, workers, transactional_db):
+    # honcho (also when Redis dies), systemd and Kubernetes stop a worker with SIGTERM to
+    # its process group, which kills the analysis pool too, then SIGKILL a few seconds on.
+    first = workers.start()
+    job = _working_in_the_pool(api, media)
+    os.killpg(first.pid, signal.SIGTERM)
+    started = time.monotonic()
+    first.wait(30)  # before: it waited for a pool that had died with the signal, until killed
+    assert time.monotonic() - started < 10
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress, job.error, job.claim) == ("queued", 1, 0, "", None)
+    workers.start()
+    _finished_once(job)
+
+
+def test_its_workers_bring_back_a_job_lost_with_a_worker_within_the_stale_time(api, media, workers,
+                                                                                 transactional_db):
+    stale = 20  # seconds; above the 10-s heartbeat (the default is 60)
+    first = workers.start(ENGINE_STALE_SECONDS=str(stale))
+    job = _working_in_the_pool(api, media)
+    workers.kill(first)  # SIGKILL: nothing gets to hand the job back
+    killed = time.monotonic()
+    workers.start(ENGINE_STALE_SECONDS=str(stale))  # nobody calls the sweep: the worker's own does
+
+    while job.status == "working" and job.attempts == 1:
+        # Before, its sweep ran every 10 minutes between jobs, after a ~7-minute idle wait.
+        assert time.monotonic() - killed < 1.5 * stale + 15, "the lost job was not restarted"
+        time.sleep(0.2)
+        job.refresh_from_db()
+    print(f"restarted {time.monotonic() - killed:.1f} s after the kill (ENGINE_STALE_SECONDS={stale})")
+    _finished_once(job)
 
 
 def test_it_survives_a_truncated_video(api, assets_dir, workers, transactional_db):

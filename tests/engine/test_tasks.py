@@ -7,9 +7,12 @@ from types import SimpleNamespace
 import django_rq
 import pytest
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq.job import Retry
 
 from affectweb.engine import tasks
 from affectweb.engine.models import Entry, Job
+from affectweb.lib.interrupt import Interrupted
 from affectweb.protocols.affectiva import CSV
 from tests.engine.conftest import post_job, stored_files
 
@@ -132,3 +135,35 @@ def test_it_explains_a_timeout(job, monkeypatch):
     job.refresh_from_db()
     assert job.status == "error"
     assert "time limit (RQ_JOB_TIMEOUT)" in job.error
+
+
+@pytest.mark.parametrize("fault", [Interrupted("the worker is stopping"), RedisConnectionError("Connection refused"),
+                                   ConnectionResetError("reset by peer")])
+def test_it_hands_back_an_interrupted_run(job, monkeypatch, fault):
+    # The fault of a run (its worker stopping, a lost connection), not of the job.
+    def interrupted(*args):
+        raise fault
+
+    monkeypatch.setattr(tasks, "_analyse", interrupted)
+    retry = tasks.run_job(job.pk)
+    assert isinstance(retry, Retry)  # RQ puts the message back on the queue
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.error, job.claim) == ("queued", 1, "", None)
+    monkeypatch.undo()
+    assert tasks.run_job(job.pk) is None
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+
+
+def test_it_gives_up_on_a_job_interrupted_too_often(job, monkeypatch, settings):
+    settings.ENGINE_MAX_ATTEMPTS = 2
+    Job.objects.filter(pk=job.pk).update(attempts=1)  # one run already lost
+
+    def interrupted(*args):
+        raise Interrupted("the worker is stopping")
+
+    monkeypatch.setattr(tasks, "_analyse", interrupted)
+    assert tasks.run_job(job.pk) is None
+    job.refresh_from_db()
+    assert job.status == "error"
+    assert job.error == "The analysis was interrupted 2 times (its worker stopped); giving up."

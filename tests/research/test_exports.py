@@ -69,3 +69,46 @@ def test_it_exports_imotions_text_per_respondent(alice, study, two):
     row = dict(zip(columns, lines[2].split("\t")))
     assert row["Timestamp"] == "1600" and row["MediaTime"] == "100" and row["Age"] == "old"
     assert float(row["Joy"]) == 60 and row["NoOfFaces"] == "1" and row["FaceRect Width"] == "30.0"
+
+
+# Participants answer free-text questions without logging in: what they type must not
+# run as a formula in the researcher's spreadsheet (CSV injection).
+ATTACK = '=cmd|" /C calc"!A0'
+
+
+@pytest.fixture
+def hostile(study):
+    media = analysed(study, lambda t, f: -12.5, seconds=1, annotations={"note": ATTACK, "city": "@Paris\t=1+1"},
+                     name="+clip.webm")
+    Marker.objects.create(study=study, name="-start", start=0.0, end=0.5)
+    return media
+
+
+def test_it_neutralises_formulas_in_the_long_csv(alice, study, hostile):
+    rows = _csv(alice.get(f"/research/studies/{study.pk}/long.csv"))
+    assert rows[0]["note"] == "'" + ATTACK and rows[0]["city"] == "'@Paris\t=1+1" and rows[0]["media"] == "'+clip.webm"
+    assert rows[0]["joy"] == "-12.5"  # a negative number is data: still a number
+
+
+def test_it_neutralises_formulas_in_group_and_marker_csvs(alice, study, hostile):
+    groups = _csv(alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "joy", "by": "note"}))
+    assert {r["group"] for r in groups} == {"all", "'" + ATTACK}
+    assert float(groups[0]["mean"]) == -12.5 and groups[0]["mean"].startswith("-")
+    by_link = _csv(alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "joy", "by": "=HYPERLINK(1)"}))
+    assert by_link[0]["group_by"] == "'=HYPERLINK(1)"  # a crafted download link is no way in either
+    markers = _csv(alice.get(f"/research/studies/{study.pk}/markers.csv", {"by": "note"}))
+    assert {r["marker"] for r in markers} == {"'-start"} and "'" + ATTACK in {r["group"] for r in markers}
+
+
+def test_it_neutralises_formulas_in_imotions_headers_and_rows(alice, study, hostile):
+    response = alice.get(f"/research/studies/{study.pk}/imotions.zip")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
+        text = zf.read(zf.namelist()[0]).decode()
+    head, _, body = text.partition("\n\n")
+    assert f"#Respondent note : '{ATTACK}\n" in head
+    assert "#Respondent city : '@Paris =1+1\n" in head  # the tab would have started a new cell
+    lines = body.splitlines()
+    row = dict(zip(lines[0].split("\t"), lines[1].split("\t")))
+    assert len(lines[1].split("\t")) == len(lines[0].split("\t"))
+    assert row["Name"] == "'+clip.webm" and row["Joy"] == "-12.5"
+    assert not any(c.startswith(("=", "+", "@")) for line in lines for c in line.split("\t"))

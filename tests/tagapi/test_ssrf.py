@@ -29,6 +29,48 @@ def test_it_refuses_internal_addresses(api, auth, live_server, url):
     assert "not a public address" in result["status_msg"]
 
 
+# IPv6 addresses that carry an IPv4 one: a packet to them reaches that address (through
+# the dual stack, a NAT64 translator, a 6to4 relay or a Teredo tunnel), so it must be public.
+EMBEDDING_PRIVATE = [
+    "::7f00:1",  # IPv4-compatible 127.0.0.1
+    "::ffff:7f00:1",  # IPv4-mapped 127.0.0.1
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of the cloud metadata address
+    "64:ff9b:1::a00:1",  # local-use NAT64 (RFC 8215)
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+    "fec0::1",  # site-local (deprecated, still routed inside some networks)
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDING_PRIVATE)
+def test_it_refuses_ipv6_forms_of_private_addresses(address):
+    with pytest.raises(FetchError, match="not a public address"):
+        fetch(f"http://[{address}]/latest/meta-data/", Policy(max_bytes=1000, timeout=1))
+
+
+def test_it_refuses_them_through_the_api(api, auth, live_server):
+    port = live_server.url.rsplit(":", 1)[1]
+    for address in ("::7f00:1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "fec0::1"):
+        result = tag_url(api, auth, f"http://[{address}]:{port}/")
+        assert result["status_code"] == "CLIENT_ERROR" and "not a public address" in result["status_msg"], address
+
+
+def test_it_lets_ipv6_forms_of_public_addresses_through():
+    policy = Policy(1, 1)
+    for address in ("64:ff9b::808:808", "2002:808:808::1", "2606:4700::1111"):
+        assert policy.allows("x", ipaddress.ip_address(address)), address
+
+
+def test_its_allowlist_names_the_ipv4_address_inside():
+    policy = Policy(1, 1, ("127.0.0.0/8",))
+    assert policy.allows("x", ipaddress.ip_address("::ffff:127.0.0.1"))
+    assert policy.allows("x", ipaddress.ip_address("64:ff9b::7f00:1"))
+    assert not policy.allows("x", ipaddress.ip_address("64:ff9b::a00:1"))
+
+
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/a.jpg", "gopher://x/", "http:///nohost"])
 def test_it_fetches_only_http_and_https(api, auth, url):
     assert "only http and https" in tag_url(api, auth, url)["status_msg"]
