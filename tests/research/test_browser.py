@@ -61,7 +61,13 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page.fill("input[name=note]", "glasses")
         page.check("#consent")
         page.click("#start")
-        page.wait_for_selector("#step-watch:not([hidden])", timeout=10_000)
+        # The camera check: the server's detector finds the fake camera's face in a snapshot.
+        page.wait_for_selector("#step-camera:not([hidden])", timeout=10_000)
+        page.wait_for_selector("#session[data-face=visible] #go:not([disabled])", timeout=30_000)
+        assert "Your face is visible" in page.inner_text("#face-check")
+        page.click("#go")
+        page.wait_for_selector("#countdown:not([hidden])", timeout=10_000)  # 3-2-1, then the film
+        page.wait_for_selector("#step-watch:not([hidden]) #recording:not([hidden])", timeout=15_000)
         page.wait_for_selector("body[data-state=done]", timeout=60_000)
         offset = float(page.evaluate("document.getElementById('session').dataset.offset"))
         assert dropped and page.evaluate("document.getElementById('progress').value") == 1

@@ -69,3 +69,19 @@ def test_it_exports_imotions_text_per_respondent(alice, study, two):
     row = dict(zip(columns, lines[2].split("\t")))
     assert row["Timestamp"] == "1600" and row["MediaTime"] == "100" and row["Age"] == "old"
     assert float(row["Joy"]) == 60 and row["NoOfFaces"] == "1" and row["FaceRect Width"] == "30.0"
+    assert row["EventSource"] == "affectweb" and "AFFDEX" not in text
+    assert row["PostMarker"] == "all" and row["Annotation"] == "age: old"
+
+
+def test_imotions_rows_name_the_markers_of_their_moment(alice, study, two):
+    a, b = two
+    Marker.objects.create(study=study, name="logo", start=2.0, end=None)  # a point on the stimulus
+    Marker.objects.create(study=study, media=b, name="laugh", start=0.5, end=0.8)  # b's own time
+    with zipfile.ZipFile(io.BytesIO(alice.get(f"/research/studies/{study.pk}/imotions.zip").content)) as zf:
+        text = zf.read(next(n for n in zf.namelist() if n.startswith(f"{b.pk}-"))).decode()
+    lines = text.partition("\n\n")[2].splitlines()
+    rows = [dict(zip(lines[0].split("\t"), line.split("\t"))) for line in lines[1:]]
+    at = {r["MediaTime"]: r["PostMarker"] for r in rows}
+    assert at["0"] == "all" and at["500"] == "all; logo; laugh" and at["700"] == "all; laugh"
+    assert at["1900"] == "all"  # stimulus time 3.4 s, inside "all" (0 – 3.5 s)
+    assert sum("logo" in m for m in at.values()) == 1
