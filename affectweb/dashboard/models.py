@@ -118,6 +118,7 @@ class Media(models.Model):
     study = models.ForeignKey(Study, models.CASCADE, related_name="media")
     file = models.FileField(upload_to="uploads/%Y/%m/")
     name = models.CharField(max_length=255)  # as uploaded
+    participant = models.CharField(max_length=100, blank=True)  # who it shows: a recording's link label
     kind = models.CharField(max_length=10)  # "video" or "image"
     content_type = models.CharField(max_length=100)
     size = models.BigIntegerField()

@@ -44,5 +44,10 @@ class Migration(migrations.Migration):
             name='proxy_status',
             field=models.CharField(blank=True, choices=[('', 'not needed'), ('queued', 'Queued'), ('done', 'Done'), ('error', 'Error')], default='', max_length=10),
         ),
+        migrations.AddField(
+            model_name='media',
+            name='participant',
+            field=models.CharField(blank=True, max_length=100),
+        ),
         migrations.RunPython(count_face_frames, migrations.RunPython.noop),
     ]
