@@ -6,30 +6,15 @@ recording, and the researcher's group view shows it aligned on the stimulus."""
 from __future__ import annotations
 
 
-import av
 import pytest
 
 from affectweb.dashboard.models import Media
 from affectweb.research.models import Alignment, Annotation, Recording
-from tests.browser import PASSWORD, RESEARCHER, chromium, log_in
+from tests.browser import FAKE_CAMERA, PASSWORD, RESEARCHER, chromium, log_in, make_y4m, until
 from tests.conftest import ROOT
 from tests.dashboard.live import wait_until_analysed
 from tests.factories import ParticipantLinkFactory, StimulusFactory, StudyFactory, UserFactory
 
-FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-               "--autoplay-policy=no-user-gesture-required"]
-
-
-def make_y4m(source, dest, width: int = 640, height: int = 360) -> None:
-    """Chromium's fake camera reads raw 4:2:0 frames from a YUV4MPEG2 file (and loops it)."""
-    with av.open(str(source)) as src, av.open(str(dest), "w", format="yuv4mpegpipe") as out:
-        stream = out.add_stream("rawvideo", rate=30)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        for frame in src.decode(src.streams.video[0]):
-            frame = frame.reformat(width=width, height=height, format="yuv420p")
-            frame.pts = None
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode())
 
 
 @pytest.mark.browser
@@ -85,15 +70,15 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{live_server.url}/accounts/login/?next=/research/studies/{study.pk}/")
         log_in(page)
-        page.wait_for_function("(document.getElementById('chart').data || []).length >= 2", timeout=30_000)
+        until(page, "(document.getElementById('chart').data || []).length >= 2", timeout=30_000)
         mean = page.evaluate("document.getElementById('chart').data.find(t => (t.name || '').startsWith('mean')).y")
         assert sum(v is not None for v in mean) > 20  # the recording covers most of the 3.9 s stimulus
         counted = page.evaluate("Math.max(...document.getElementById('chart').data.at(-1).y)")
         assert counted == 1  # one face, at the stimulus times the recording covers
         page.select_option("#by", "age")
-        page.wait_for_function("document.getElementById('chart').data.some(t => (t.name || '').startsWith('30-49'))")
+        until(page, "document.getElementById('chart').data.some(t => (t.name || '').startsWith('30-49'))")
         page.locator("#peaks li").first.click()  # jumps the stimulus player there
-        page.wait_for_function("document.getElementById('player').currentTime > 0 || "
+        until(page, "document.getElementById('player').currentTime > 0 || "
                                "document.querySelectorAll('#peaks li').length === 0")
         page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000
