@@ -24,7 +24,7 @@ SOURCE = Path(settings.BASE_DIR) / "docs" / "metrics.md"
 @dataclass(frozen=True)
 class MetricHelp:
     html: str  # the document
-    index: list[dict]  # [{"name", "label", "group", "low", "high", "unit", "anchor", "section"}]
+    index: list[dict]  # [{"name", "label", "group", "low", "high", "unit", "scale", "anchor", "section"}]
 
 
 def _sections(text: str) -> list[tuple[str, str]]:
@@ -47,17 +47,34 @@ def _explains(body: str, metric: str) -> bool:
     return bool(re.search(rf"^\| *{re.escape(metric)} *\|", body, re.M)) or metric in _bold_names(body)
 
 
+# A list straight after a paragraph line, as GitHub renders it; Python-Markdown wants a
+# blank line before it, and would print "- " inside the paragraph instead.
+_LIST_AFTER_TEXT = re.compile(r"^((?![ \t]*(?:[-*+]|\d+\.)[ \t]).*\S.*)\n(?=[-*+] |\d+\. )", re.M)
+
+
+def _scale(m: dict) -> str:
+    """"0–100", "−90 to 90 degrees", "0 or more pixels": the range said once."""
+    if any(c.isdigit() for c in m["unit"]):
+        return m["unit"]  # the unit is the range ("0–100", "−100…100", "grey level 0–255")
+    lo, hi = m["low"], m["high"]
+    if lo is not None and hi is not None:
+        return f"{lo:g} to {hi:g} {m['unit']}".replace("-", "−")
+    return f"{lo:g} or more {m['unit']}" if lo is not None else m["unit"]
+
+
 @lru_cache(maxsize=4)
 def _render(text: str) -> MetricHelp:
-    md = markdown.Markdown(extensions=["tables", "toc"])
-    html = md.convert(text)
+    # The page has its own title: the document's headings sit one level under it.
+    md = markdown.Markdown(extensions=["tables", "toc"], extension_configs={"toc": {"baselevel": 2}})
+    html = md.convert(_LIST_AFTER_TEXT.sub(r"\1\n\n", text))
     anchors = {entry["name"]: entry["id"] for entry in _flatten(md.toc_tokens)}
     sections = _sections(text)
     index = []
     for _, members in GROUPS:
         for metric in members:
             heading = next((h for h, body in sections if _explains(body, metric)), "")
-            index.append({**describe(metric), "section": heading, "anchor": anchors.get(heading, "")})
+            m = describe(metric)
+            index.append({**m, "scale": _scale(m), "section": heading, "anchor": anchors.get(heading, "")})
     return MetricHelp(html, index)
 
 

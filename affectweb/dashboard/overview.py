@@ -21,6 +21,17 @@ class StudyCounts:
     failed: int = 0
     low_coverage: int = 0  # analysed media where most frames show no face
 
+    @property
+    def video_time(self) -> str:
+        """The hours as a person says them: "45 s", "1 min 32 s", "2 h 05 min"."""
+        seconds = round(self.hours * 3600)
+        if seconds < 60:
+            return f"{seconds} s"
+        minutes, seconds = divmod(seconds, 60)
+        if minutes < 60:
+            return f"{minutes} min {seconds:02d} s"
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+
 
 def counts(studies: QuerySet[Study]) -> dict[int, StudyCounts]:
     """Counts per study, in two queries whatever the number of studies."""

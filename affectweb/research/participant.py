@@ -61,7 +61,7 @@ def start_page(request: HttpRequest, token: str) -> HttpResponse:
         # Said in words a participant understands; an unknown token reveals no study.
         state = "unknown" if link is None else ("unready" if link.usable() else link.state)
         return _private(render(request, "research/link_closed.html", {"state": state, "link": link},
-                               status=404 if state == "unknown" else 410))
+                               status=410 if state in ("used", "revoked", "expired") else 404))
     return _private(render(request, "research/participant.html", {
         "link": link, "stimulus": stimulus, "study_name": link.study.name,
     }))

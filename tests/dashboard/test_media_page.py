@@ -30,7 +30,7 @@ def test_it_renders_a_curve_per_face_and_a_summary(alice, analysed):
     assert f'src="/media/{analysed.pk}/file"' in html and "<video" in html
     assert "/static/vendor/plotly.min.js" in html
     assert f"background: {zero['colour']}" in html  # the summary's face label matches the curve
-    assert "49.3 · 98.0 @ 1.4 s" not in html and "48.2 · 98.0 @ 1.4 s" in html
+    assert '<strong>48.2</strong><br><small class="muted">peak 98.0 @ 1.4 s</small>' in html  # mean, peak @ time
     picker = html[html.index('<select id="metric"'):html.index("</select>")]
     assert picker.index('value="joy"') < picker.index('value="valence"') < picker.index('value="smile"')
     assert picker.index('<optgroup label="Emotions">') < picker.index('value="joy"')
@@ -88,8 +88,10 @@ def test_the_help_page_renders_the_metrics_document_with_an_index(alice):
     html = alice.get("/help/metrics/").content.decode()
     assert '<tr id="metric-joy">' in html and '<tr id="metric-inner-brow-raise">' in html
     assert 'href="#emotions-0100">Emotions (0–100)</a>' in html  # the section that explains joy
-    assert '<h2 id="emotions-0100">' in html  # docs/metrics.md itself, rendered
+    assert '<h3 id="emotions-0100">' in html  # docs/metrics.md itself, rendered under the page's title
     assert "logistic of a weighted sum" in html
+    assert "<li>\n<p><strong>cheek raise / lid tighten</strong>" in html  # a list, not "- " in a paragraph
+    assert '<td class="scale">−90 to 90 degrees</td>' in html and "0 to 100 0–100" not in html
 
 
 def test_it_serves_plotly_from_the_installed_package():

@@ -58,6 +58,12 @@ def test_it_refuses_expired_revoked_and_guessed_links(client, link, study):
         assert _begin(client, ParticipantLink(token=token)).status_code == 404
 
 
+def test_a_link_whose_study_has_no_film_yet_says_so_for_now(client, study):
+    link = ParticipantLinkFactory(study=study)  # no stimulus uploaded: not gone, not ready
+    page = client.get(f"/research/p/{link.token}/")
+    assert page.status_code == 404 and "This study is not ready yet" in page.content.decode()
+
+
 def test_it_reaches_no_other_page(client, link, study):
     for url in (f"/studies/{study.pk}/", f"/research/studies/{study.pk}/", "/media/1/file"):
         assert client.get(url).status_code == 302  # the login page: a link is no account
