@@ -26,10 +26,12 @@ window.affectweb = (function () {
   }
 
   function writeState(state, defaults, replace) {
+    // The page's keys in one order, after any other: the same view, the same link.
     const q = new URLSearchParams(location.search);
+    for (const k of Object.keys(defaults)) q.delete(k);
     for (const [k, d] of Object.entries(defaults)) {
       const v = state[k] === null || state[k] === undefined ? "" : String(state[k]);
-      if (v === String(d) || v === "") q.delete(k); else q.set(k, v);
+      if (v !== String(d) && v !== "") q.set(k, v);
     }
     const url = location.pathname + (q.toString() ? "?" + q : "") + location.hash;
     if (url === location.pathname + location.search + location.hash) return;
@@ -99,6 +101,39 @@ window.affectweb = (function () {
     player.addEventListener("timeupdate", () => { if (!running) tick(player.currentTime); });
   }
 
+  // A chart that tells its own redraws from the researcher's zooms (Plotly fires
+  // plotly_relayout for both), and whose cursor follows a player.
+  function chart(el) {
+    let drawing = false;
+    async function draw(fn) {
+      drawing = true;
+      try { return await fn(); } finally { drawing = false; }
+    }
+    // `callback([start, end])` on a zoom, `callback(null)` on a reset of the time axis.
+    function onZoom(callback) {
+      el.on("plotly_relayout", (e) => {
+        if (drawing) return;
+        let range = null;
+        if (e["xaxis.range[0]"] !== undefined) range = [e["xaxis.range[0]"], e["xaxis.range[1]"]];
+        else if (Array.isArray(e["xaxis.range"])) range = e["xaxis.range"];
+        else if (!e["xaxis.autorange"]) return;
+        callback(range ? range.map(round) : null);
+      });
+    }
+    // `shapesAt(t)` gives the layout's shapes with the cursor at t; redrawn only when it
+    // moved a frame or more. `each(t)` runs at every tick (the face boxes).
+    function followPlayer(player, shapesAt, each) {
+      let at = 0;
+      follow(player, (t) => {
+        if (each) each(t);
+        if (Math.abs(t - at) < 0.04) return;
+        at = t;
+        draw(() => Plotly.relayout(el, { shapes: shapesAt(t) }));
+      });
+    }
+    return { draw, onZoom, followPlayer };
+  }
+
   // The mode bar only where there is room: on a phone it covers the ticks.
   function config() {
     return { responsive: true, displaylogo: false, displayModeBar: window.innerWidth >= 700,
@@ -112,5 +147,5 @@ window.affectweb = (function () {
   }
 
   return { pageData, clock, readState, writeState, onRestore, rangeOf, round, axisTitle, yAxis, clip, hover,
-           clocks, cursor, follow, config, narrow, legend };
+           clocks, cursor, chart, config, narrow, legend };
 })();

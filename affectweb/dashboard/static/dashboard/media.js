@@ -118,7 +118,9 @@
       xaxis: { title: { text: "time (s)" }, range: range || [0, data.duration || undefined], autorange: !range && !data.duration },
       yaxis: A.yAxis(metric),
       shapes: [A.cursor(cursorAt)],
-      showlegend: true, legend: A.legend(), uirevision: metric.name,
+      // No uirevision: every draw states the whole view (range, shown faces), and after Back
+      // it must win over what the legend toggled.
+      showlegend: true, legend: A.legend(),
     };
     if (band) { // the band shares the x axis (drawn under it): zooming the chart zooms it too
       out.xaxis.anchor = "y2";
@@ -136,8 +138,7 @@
     if (!response.ok) return;
     const body = await response.json();
     metric = body.describe;
-    drawing = true;
-    try { await Plotly.react(chartEl, traces(body.faces), layout(range)); } finally { drawing = false; }
+    await plot.draw(() => Plotly.react(chartEl, traces(body.faces), layout(range)));
   }
 
   // The band adds a row of BAND_ROW px per tag to the chart's height.
@@ -164,7 +165,7 @@
     A.writeState(state, DEFAULTS);
   }
 
-  let drawing = false; // our own react() calls fire relayout too: those are not zooms
+  const plot = A.chart(chartEl);
   apply();
   Plotly.newPlot(chartEl, traces(data.faces), layout(null), A.config());
   const initial = A.rangeOf(state);
@@ -187,24 +188,12 @@
 
   // Zooming asks the server for full detail in the visible window; a reset fetches the
   // overview again.
-  chartEl.on("plotly_relayout", (e) => {
-    if (drawing) return;
-    let range = null;
-    if (e["xaxis.range[0]"] !== undefined) range = [e["xaxis.range[0]"], e["xaxis.range[1]"]];
-    else if (Array.isArray(e["xaxis.range"])) range = e["xaxis.range"];
-    else if (!e["xaxis.autorange"]) return;
-    if (range) range = range.map(A.round);
+  plot.onZoom((range) => {
     save({ start: range ? range[0] : "", end: range ? range[1] : "" });
     load(range);
   });
 
-  A.follow(player, (t) => {
-    drawBoxes(t);
-    if (Math.abs(t - cursorAt) < 0.04) return;
-    cursorAt = t;
-    drawing = true;
-    Plotly.relayout(chartEl, { shapes: [A.cursor(t)] }).finally(() => { drawing = false; });
-  });
+  plot.followPlayer(player, (t) => { cursorAt = t; return [A.cursor(t)]; }, drawBoxes);
   new ResizeObserver(() => drawBoxes(player.currentTime)).observe(player);
   chartEl.on("plotly_click", (e) => {
     if (e.points.length) player.currentTime = e.points[0].x;

@@ -21,7 +21,8 @@
   const DEFAULTS = { metric: data.metric, by: "", view: "mean", threshold: "50", start: "", end: "" };
   let state = A.readState(DEFAULTS);
   let cursorAt = 0;
-  let drawing = false;
+  const plot = A.chart(chartEl);
+  let restored = 0;
 
   function fill(colour, alpha) {
     const n = parseInt(colour.slice(1), 16); // "#rrggbb" → the same colour, translucent
@@ -30,7 +31,7 @@
 
   function curves() {
     return data.groups.length ? data.groups.map((g) => ({ ...g, name: `${g.label} (${g.participants})` }))
-      : [{ ...data, label: "", colour: "#1f77b4", name: `mean of ${data.participants}` }];
+      : [{ ...data, label: "", colour: "#1f77b4", name: `mean (${data.participants})` }];
   }
 
   function meanTrace(c, width) {
@@ -125,7 +126,9 @@
       xaxis: { title: { text: "stimulus time (s)" }, range: range || undefined, autorange: !range, anchor: heat ? "y" : "y2" },
       yaxis: heat ? yaxis : { ...yaxis, domain: [0.24, 1] },
       shapes: shapes(), annotations: annotations(),
-      showlegend: !heat, legend: A.legend(), uirevision: data.metric + data.view + data.by,
+      // Plotly keeps the user's zoom and legend toggles while the revision stays; Back or
+      // Forward starts a new one, so the URL's view wins.
+      showlegend: !heat, legend: A.legend(), uirevision: [data.metric, data.view, data.by, restored].join("|"),
     };
     if (!heat) {
       const most = Math.max(1, ...curves().map((c) => Math.max(0, ...c.n)));
@@ -159,13 +162,16 @@
 
   function jumps(el, kind) { // peaks or dips of each group's mean (the overall mean ungrouped)
     const items = [];
+    const m = data.describe;
     curves().forEach((c) => c[kind].forEach((p) => items.push(jumpItem(
-      `${c.label ? c.label + " · " : ""}${A.clock(p.time)}: ${p.value.toFixed(1)}`, p.time, data.groups.length ? c.colour : null))));
+      `${c.label ? c.label + ": " : ""}${m.label} ${p.value.toFixed(1)} at ${A.clock(p.time)}`, p.time,
+      data.groups.length ? c.colour : null))));
     el.replaceChildren(...items);
   }
 
   function table() {
     const body = document.querySelector("#summaries tbody");
+    const headers = [...document.querySelectorAll("#summaries thead th")].map((th) => th.textContent);
     body.replaceChildren(...data.summaries.map((r) => {
       const tr = document.createElement("tr");
       const interval = r.low !== null ? `${r.low.toFixed(1)} – ${r.high.toFixed(1)}`
@@ -175,6 +181,7 @@
       cells.forEach((c, i) => {
         const td = document.createElement("td");
         td.textContent = c;
+        if (i) td.dataset.label = headers[i]; // the phone's stacked rows name each value
         if (i === 5 && r.low === null) td.className = "few";
         tr.appendChild(td);
       });
@@ -189,14 +196,16 @@
     viewPicker.value = data.view;
     thresholdInput.value = data.threshold;
     thresholdField.hidden = data.view !== "above";
+    document.querySelectorAll("#chart-note [data-views]").forEach((el) => {
+      el.hidden = !el.dataset.views.split(" ").includes(data.view);
+    });
     helpLink.hash = "metric-" + data.metric.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
     document.getElementById("participants").textContent = `${data.participants} participant${data.participants === 1 ? "" : "s"}`;
   }
 
   async function render() {
     controls();
-    drawing = true;
-    try { await Plotly.react(chartEl, traces(), layout(), A.config()); } finally { drawing = false; }
+    await plot.draw(() => Plotly.react(chartEl, traces(), layout(), A.config()));
     jumps(document.getElementById("peaks"), "peaks");
     jumps(document.getElementById("dips"), "dips");
     table();
@@ -224,24 +233,11 @@
   byPicker.addEventListener("change", () => change({ by: byPicker.value }));
   viewPicker.addEventListener("change", () => change({ view: viewPicker.value }));
   thresholdInput.addEventListener("change", () => change({ threshold: thresholdInput.value }));
-  A.onRestore(() => { state = A.readState(DEFAULTS); reload(); });
-  chartEl.on("plotly_relayout", (e) => {
-    if (drawing) return;
-    let range = null;
-    if (e["xaxis.range[0]"] !== undefined) range = [e["xaxis.range[0]"], e["xaxis.range[1]"]];
-    else if (Array.isArray(e["xaxis.range"])) range = e["xaxis.range"];
-    else if (!e["xaxis.autorange"]) return;
-    if (range) range = range.map(A.round);
+  A.onRestore(() => { state = A.readState(DEFAULTS); restored += 1; reload(); });
+  plot.onZoom((range) => {
     state = Object.assign({}, state, { start: range ? range[0] : "", end: range ? range[1] : "" });
     A.writeState(state, DEFAULTS);
   });
   chartEl.on("plotly_click", (e) => { if (e.points.length) seek(e.points[0].x); });
-  if (player) {
-    A.follow(player, (t) => {
-      if (Math.abs(t - cursorAt) < 0.04) return;
-      cursorAt = t;
-      drawing = true;
-      Plotly.relayout(chartEl, { shapes: shapes() }).finally(() => { drawing = false; });
-    });
-  }
+  if (player) plot.followPlayer(player, (t) => { cursorAt = t; return shapes(); });
 })();
