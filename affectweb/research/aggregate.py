@@ -133,10 +133,6 @@ def group_rows(labels: list[str]) -> dict[str, np.ndarray]:
     return {label: np.flatnonzero(arr == label) for label in order}
 
 
-def group_aggregates(matrix: np.ndarray, labels: list[str]) -> dict[str, Aggregate]:
-    return {label: aggregate(matrix[rows]) for label, rows in group_rows(labels).items()}
-
-
 def extremes(times: np.ndarray, values: np.ndarray, count: int = 5, separation: float = 2.0,
              dips: bool = False) -> list[tuple[float, float]]:
     """The `count` highest local maxima (lowest minima with `dips`), at least `separation`

@@ -14,7 +14,7 @@ import numpy as np
 
 from affectweb.dashboard.models import FaceTrack, Media, Study
 from affectweb.research import aggregate as agg
-from affectweb.research.group import NO_VALUE, labels, marker_rows
+from affectweb.research.group import NO_VALUE, honest_aggregate, labels, marker_rows
 from affectweb.research.models import Marker
 from affectweb.research.studydata import Participant, participants, study_matrix
 
@@ -72,13 +72,13 @@ def long_csv(study: Study) -> Iterator[str]:
 
 
 def group_csv(study: Study, metric: str, key: str = "") -> Iterator[str]:
-    """The aggregate curve per group (all participants as group "all"), long format."""
+    """The aggregate curve per group (all participants as group "all"), long format; the
+    interval as the group view draws it (none below 3 participants, within the metric's range)."""
     matrix = study_matrix(study, metric)
-    curves = {"all": (agg.aggregate(matrix.values), len(matrix.participants))}
+    curves = {"all": (honest_aggregate(matrix.values, metric), len(matrix.participants))}
     if key:
-        names = labels(matrix, key)
-        for label, a in agg.group_aggregates(matrix.values, names).items():
-            curves[label or NO_VALUE] = (a, names.count(label))
+        for label, rows in agg.group_rows(labels(matrix, key)).items():
+            curves[label or NO_VALUE] = (honest_aggregate(matrix.values[rows], metric), len(rows))
     w = csv.writer(_Echo())
     yield w.writerow(["metric", "group_by", "group", "group_size", "stimulus_time", "n", "mean", "ci_low", "ci_high"])
     for label, (a, size) in curves.items():

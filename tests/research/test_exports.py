@@ -41,6 +41,16 @@ def test_it_exports_the_group_curves(alice, study, two):
     at = {(r["group"], r["stimulus_time"]): r for r in rows}
     assert at[("all", "1.600")]["n"] == "2" and float(at[("all", "1.600")]["mean"]) == 40
     assert float(at[("young", "0.500")]["mean"]) == 20 and at[("old", "0.500")]["n"] == "0"
+    # Two participants: the ±12.7 sd interval the group view refuses to draw is left out here too.
+    assert (at[("all", "1.600")]["ci_low"], at[("all", "1.600")]["ci_high"]) == ("", "")
+
+
+def test_the_group_curves_keep_their_interval_in_the_metrics_range(alice, study):
+    for joy in (20, 40, 60):
+        analysed(study, joy, seconds=2)
+    rows = _csv(alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "joy"}))
+    row = next(r for r in rows if r["stimulus_time"] == "1.000")
+    assert row["n"] == "3" and float(row["ci_low"]) == 0.0 and float(row["ci_high"]) == pytest.approx(89.69, abs=0.01)
     assert alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "x"}).status_code == 400
 
 
