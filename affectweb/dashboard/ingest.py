@@ -110,13 +110,15 @@ def ingest(media: Media, path: Path, content_type: str) -> bool:
         for i, (f, (data, view)) in enumerate(zip(parsed.faces, packed))
     ]
     metric_names = list(dict.fromkeys(n for f in parsed.faces for n in f.metrics))
+    face_frames = len(np.unique(np.concatenate([f.frames for f in parsed.faces]))) if parsed.faces else 0
     with transaction.atomic():
         previous = Media.objects.select_for_update().values_list("result_file", flat=True).get(pk=media.pk)
         FaceTrack.objects.filter(media_id=media.pk).delete()
         FaceTrack.objects.bulk_create(tracks)
         Media.objects.filter(pk=media.pk).update(
             result_file=name, result_type=content_type, result_sha256=digest, frame_count=parsed.frame_count,
-            metric_names=metric_names, status=Media.Status.DONE, progress=1.0, error="", failures=0,
+            face_frames=face_frames, metric_names=metric_names, status=Media.Status.DONE, progress=1.0, error="",
+            failures=0,
         )
         if previous and previous != name:
             transaction.on_commit(lambda: default_storage.delete(previous))

@@ -100,18 +100,35 @@ class Study(models.Model):
         return self.name
 
 
+# Below this share of frames with a face, a media's numbers describe little of it.
+LOW_COVERAGE = 0.5
+
+
 class Media(models.Model):
     Status = JobStatus
+
+    class Proxy(models.TextChoices):
+        """The playable copy: none needed (""), being made, made, or impossible."""
+
+        NONE = "", "not needed"
+        QUEUED = "queued"
+        DONE = "done"
+        ERROR = "error"
 
     study = models.ForeignKey(Study, models.CASCADE, related_name="media")
     file = models.FileField(upload_to="uploads/%Y/%m/")
     name = models.CharField(max_length=255)  # as uploaded
+    participant = models.CharField(max_length=100, blank=True)  # who it shows: a recording's link label
     kind = models.CharField(max_length=10)  # "video" or "image"
     content_type = models.CharField(max_length=100)
     size = models.BigIntegerField()
     duration = models.FloatField(default=0.0)
     width = models.IntegerField(default=0)
     height = models.IntegerField(default=0)
+    codec = models.CharField(max_length=50, blank=True)  # as probed; "" for media probed before it was kept
+    # A copy the browser can play when it cannot play the original (playable.py).
+    proxy = models.FileField(upload_to="playable/", blank=True)
+    proxy_status = models.CharField(max_length=10, choices=Proxy.choices, blank=True, default=Proxy.NONE)
     created = models.DateTimeField(auto_now_add=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -127,6 +144,7 @@ class Media(models.Model):
     result_type = models.CharField(max_length=100, blank=True)
     result_sha256 = models.CharField(max_length=64, blank=True)
     frame_count = models.IntegerField(default=0)
+    face_frames = models.IntegerField(default=0)  # frames with at least one face
     metric_names = models.JSONField(default=list)
 
     class Meta:
@@ -146,6 +164,15 @@ class Media(models.Model):
         if self.status == self.Status.WORKING and self.progress is not None:
             return f"working {round(self.progress * 100)}%"
         return self.status
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of the analysed frames that show a face (None before the analysis)."""
+        return self.face_frames / self.frame_count if self.frame_count else None
+
+    @property
+    def low_coverage(self) -> bool:
+        return self.coverage is not None and self.coverage < LOW_COVERAGE
 
     def status_json(self) -> dict:
         return {"id": self.pk, "status": self.status, "progress": self.progress, "error": self.error}

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 from tsdownsample import MinMaxLTTBDownsampler
 
+from affectweb.dashboard.metrics import FACE_BOX
 from affectweb.dashboard.models import FaceTrack, face_colour
 
 MAX_POINTS = 2000  # per face and view: plenty for a screen-wide chart
+BOX_RATE = 10.0  # face boxes a second for the player's overlay: smooth enough, a few kB a minute
 
 
 def _round(values: np.ndarray, digits: int) -> list:
@@ -69,3 +71,23 @@ def media_series(media_id: int, metric: str, start: float | None = None, end: fl
     blob = "overview" if start is None and end is None else "data"
     tracks = FaceTrack.objects.filter(media_id=media_id).only("face_id", "position", blob)
     return [face_series(t, metric, start, end) for t in tracks]
+
+
+def face_boxes(track: FaceTrack) -> dict:
+    """Where the face is in the displayed frame (pixels) at most BOX_RATE times a second;
+    the overlay draws the latest box not older than a gap (the face was away)."""
+    arrays = track.arrays()
+    times = arrays["times"]
+    if not all(k in arrays.files for k in FACE_BOX) or not len(times):
+        keep = np.empty(0, dtype=np.int64)
+    else:
+        ticks = np.floor(times * BOX_RATE + 1e-6)
+        keep = np.flatnonzero(np.concatenate([[True], ticks[1:] != ticks[:-1]]))
+    out = {"face_id": track.face_id, "colour": face_colour(track.position), "t": _round(times[keep], 3)}
+    for key, name in zip(("x", "y", "w", "h"), FACE_BOX):
+        out[key] = _round(arrays[name][keep], 1) if len(keep) else []
+    return out
+
+
+def media_boxes(media_id: int) -> list[dict]:
+    return [face_boxes(t) for t in FaceTrack.objects.filter(media_id=media_id).only("face_id", "position", "data")]

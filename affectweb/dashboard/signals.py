@@ -15,7 +15,7 @@ def delete_files(sender, instance: Media, **kwargs) -> None:
     # Recordings are personal data: nothing stays on disk once its row is gone (from the
     # dashboard, the admin, or a study deleted with its media). After commit, so a
     # rolled-back delete keeps its files.
-    for field in (instance.file, instance.result_file):
+    for field in (instance.file, instance.result_file, instance.proxy):
         if field:
             transaction.on_commit(partial(field.storage.delete, field.name))
     if instance.job_url and instance.provider_id:

@@ -13,8 +13,9 @@ from django.template.defaultfilters import filesizeformat
 from affectweb.analysis.media import probe
 from affectweb.analysis.types import MediaError
 from affectweb.dashboard.models import Media, Provider, Study
+from affectweb.dashboard.playable import browser_can_show, proxy
 from affectweb.dashboard.tags import enqueue_tags, tagging_enabled
-from affectweb.dashboard.tasks import enqueue_submit
+from affectweb.dashboard.tasks import enqueue, enqueue_submit
 
 
 def add_media(study: Study, name: str, content: IO[bytes], size: int) -> Media:
@@ -37,12 +38,17 @@ def add_media(study: Study, name: str, content: IO[bytes], size: int) -> Media:
         media.file.delete(save=False)  # nothing of a rejected file stays on disk
         raise
     media.kind, media.duration, media.width, media.height = info.kind, info.duration, info.width, info.height
+    media.codec = info.codec
+    if not browser_can_show(info):
+        media.proxy_status = Media.Proxy.QUEUED
     media.provider = Provider.objects.filter(is_default=True).first()
     if media.provider is None:
         media.status, media.error = Media.Status.ERROR, "No analysis provider is configured (ask an administrator)."
     media.save()
     if media.provider is not None:
         transaction.on_commit(lambda: enqueue_submit(media.pk))
+    if media.proxy_status == Media.Proxy.QUEUED:
+        transaction.on_commit(lambda: enqueue(proxy, media.pk))
     if tagging_enabled():  # content tags: optional, independent of the analysis
         transaction.on_commit(lambda: enqueue_tags(media.pk))
     return media

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from affectweb.dashboard.views import exports, media, studies
+from affectweb.dashboard.views import exports, help, media, studies
 
 app_name = "dashboard"
 
@@ -15,6 +15,8 @@ study = [
 media_page = [
     path("", media.media_page, name="media"),
     path("file", media.media_file, name="media_file"),
+    path("playable", media.media_file, {"playable": True}, name="media_playable"),
+    path("boxes.json", media.boxes, name="media_boxes"),
     path("series.json", media.series, name="series"),
     path("faces/<str:face_id>.jpg", media.face_thumbnail, name="face_thumbnail"),
 ]
@@ -31,6 +33,7 @@ media_downloads = [
 
 urlpatterns = [
     path("", studies.index, name="index"),
+    path("help/metrics/", help.metrics, name="metric_help"),
     path("studies/<int:pk>/", include(study)),
     path("media/<int:pk>/", include(media_page + media_actions + media_downloads)),
 ]

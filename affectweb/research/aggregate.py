@@ -133,10 +133,6 @@ def group_rows(labels: list[str]) -> dict[str, np.ndarray]:
     return {label: np.flatnonzero(arr == label) for label in order}
 
 
-def group_aggregates(matrix: np.ndarray, labels: list[str]) -> dict[str, Aggregate]:
-    return {label: aggregate(matrix[rows]) for label, rows in group_rows(labels).items()}
-
-
 def extremes(times: np.ndarray, values: np.ndarray, count: int = 5, separation: float = 2.0,
              dips: bool = False) -> list[tuple[float, float]]:
     """The `count` highest local maxima (lowest minima with `dips`), at least `separation`
@@ -200,3 +196,48 @@ def range_summary(matrix: np.ndarray, times: np.ndarray, start: float, end: floa
         per = np.where(present, part, 0.0).sum(axis=1) / count  # NaN for a participant absent throughout
     agg = aggregate(per[:, None])
     return RangeSummary(float(agg.mean[0]), float(agg.low[0]), float(agg.high[0]), int(agg.n[0]))
+
+
+MIN_BAND_N = 3  # below this many participants an interval says nothing useful: none is drawn
+
+
+def honest(a: Aggregate, low: float | None = None, high: float | None = None,
+           min_n: int = MIN_BAND_N) -> Aggregate:
+    """The aggregate as it may be shown: no interval where fewer than `min_n` participants
+    contribute, and intervals clipped to the metric's range (joy cannot go below 0)."""
+    few = a.n < min_n
+    lo = np.where(few, np.nan, a.low)
+    hi = np.where(few, np.nan, a.high)
+    lo = np.clip(lo, low if low is not None else -np.inf, high if high is not None else np.inf)
+    hi = np.clip(hi, low if low is not None else -np.inf, high if high is not None else np.inf)
+    return Aggregate(a.mean, lo, hi, a.n)
+
+
+def share_above(matrix: np.ndarray, threshold: float) -> np.ndarray:
+    """Per column, the percentage of participants present whose value is above `threshold`
+    (NaN where nobody is present)."""
+    m = np.asarray(matrix, dtype=np.float64)
+    if m.ndim != 2 or m.shape[0] == 0:
+        return np.full(m.shape[-1] if m.ndim == 2 else 0, np.nan)
+    present = ~np.isnan(m)
+    n = present.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        above = (np.where(present, m, -np.inf) > threshold).sum(axis=0)
+        return np.where(n > 0, 100.0 * above / n, np.nan)
+
+
+def thin(times: np.ndarray, matrix: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most `most` columns: means over consecutive blocks of columns (NaN-aware), each
+    block at its first time. For drawing many participants at once, never for statistics."""
+    m = np.asarray(matrix, dtype=np.float64)
+    columns = m.shape[1] if m.ndim == 2 else 0
+    if columns <= most:
+        return np.asarray(times), m
+    size = math.ceil(columns / most)
+    pad = (-columns) % size
+    padded = np.pad(m, ((0, 0), (0, pad)), constant_values=np.nan).reshape(m.shape[0], -1, size)
+    present = ~np.isnan(padded)
+    count = present.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(count > 0, np.where(present, padded, 0.0).sum(axis=2) / count, np.nan)
+    return np.asarray(times)[::size], means

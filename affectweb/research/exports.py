@@ -14,7 +14,8 @@ import numpy as np
 from affectweb.dashboard.models import FaceTrack, Media, Study
 from affectweb.lib.spreadsheet import Writer, csv_line, tsv_cell
 from affectweb.research import aggregate as agg
-from affectweb.research.group import NO_VALUE, labels, marker_rows
+from affectweb.research.group import NO_VALUE, honest_aggregate, labels, marker_rows
+from affectweb.research.models import Marker
 from affectweb.research.studydata import Participant, participants, study_matrix
 
 FACE_BOX = ("face box x", "face box y", "face box width", "face box height")
@@ -65,13 +66,13 @@ def long_csv(study: Study) -> Iterator[str]:
 
 
 def group_csv(study: Study, metric: str, key: str = "") -> Iterator[str]:
-    """The aggregate curve per group (all participants as group "all"), long format."""
+    """The aggregate curve per group (all participants as group "all"), long format; the
+    interval as the group view draws it (none below 3 participants, within the metric's range)."""
     matrix = study_matrix(study, metric)
-    curves = {"all": (agg.aggregate(matrix.values), len(matrix.participants))}
+    curves = {"all": (honest_aggregate(matrix.values, metric), len(matrix.participants))}
     if key:
-        names = labels(matrix, key)
-        for label, a in agg.group_aggregates(matrix.values, names).items():
-            curves[label or NO_VALUE] = (a, names.count(label))
+        for label, rows in agg.group_rows(labels(matrix, key)).items():
+            curves[label or NO_VALUE] = (honest_aggregate(matrix.values[rows], metric), len(rows))
     w = Writer(_Echo())
     yield w.writerow(["metric", "group_by", "group", "group_size", "stimulus_time", "n", "mean", "ci_low", "ci_high"])
     for label, (a, size) in curves.items():
@@ -86,7 +87,7 @@ def markers_csv(study: Study, metrics: list[str], key: str = "") -> Iterator[str
     people = participants(study)
     for metric in metrics:
         matrix = study_matrix(study, metric, people)
-        for r in marker_rows(study, matrix, key):
+        for r in marker_rows(study, matrix, key, metric):
             yield w.writerow([r["marker"], r["start"], "" if r["end"] is None else r["end"], metric, key,
                               r["group"], r["n"], *("" if r[c] is None else r[c] for c in ("mean", "low", "high"))])
 
@@ -100,11 +101,34 @@ def _title(metric: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in metric.split())
 
 
+EVENT_SOURCE = "affectweb"  # what measured the faces: not the vendor's retired AFFDEX engine
+
+
+def _markers_at(study: Study, p: Participant):
+    """A function: (stimulus time, media time) → the names of the markers there, "; "-joined.
+    A range holds from its start to its end; a point marker holds on the frame nearest it."""
+    stimulus = [(m.name, m.start, m.end) for m in Marker.objects.filter(study=study, media=None)]
+    own = [(m.name, m.start, m.end) for m in Marker.objects.filter(study=study, media_id=p.media_id)]
+    half = 0.5 / 30  # half a frame at 30 fps: a point marker lands on one row
+
+    def on(t: float, start: float, end: float | None) -> bool:
+        return start - 1e-9 <= t <= end + 1e-9 if end is not None else abs(t - start) <= half
+
+    def names(stimulus_time: float, media_time: float) -> str:
+        hits = [n for n, a, b in stimulus if on(stimulus_time, a, b)] + [n for n, a, b in own if on(media_time, a, b)]
+        return "; ".join(hits)
+
+    return names
+
+
 def imotions_txt(study: Study, p: Participant, stimulus_name: str = "", now: datetime | None = None) -> str:
     """One respondent in the iMotions text layout: a `#Key : value` header block, a blank
     line, then one tab-separated row per frame and face. Timestamp is stimulus time and
-    MediaTime the recording's own time, both in milliseconds."""
+    MediaTime the recording's own time, both in milliseconds; PostMarker names the markers
+    at that moment, Annotation the respondent's annotations."""
     now = now or datetime.now(timezone.utc)
+    markers_at = _markers_at(study, p)
+    annotation = "; ".join(f"{k}: {v}" for k, v in sorted(p.annotations.items()))
     tracks = _tracks(p.media_id)
     metrics = [m for m in _metric_names(tracks) if m not in FACE_BOX]
     out = io.StringIO()
@@ -123,8 +147,9 @@ def imotions_txt(study: Study, p: Participant, stimulus_name: str = "", now: dat
         for i, t in enumerate(times.tolist()):
             rows.append((int(frames[i]), face_id, [
                 study.name, f"{now:%Y%m%d}", p.name, p.annotations.get("age", ""), p.annotations.get("gender", ""),
-                stimulus_name, "TestImage" if stimulus_name == "" else "TestVideo", "Affectiva AFFDEX",
-                str(round((t + p.offset) * 1000)), str(round(t * 1000)), "", "", str(int(frames[i])),
+                stimulus_name, "TestImage" if stimulus_name == "" else "TestVideo", EVENT_SOURCE,
+                str(round((t + p.offset) * 1000)), str(round(t * 1000)), markers_at(t + p.offset, t), annotation,
+                str(int(frames[i])),
                 str(round(t * 1000)), str(per_frame[int(frames[i])]),
                 *(_fmt(b[i]) for b in box), *(_fmt(c[i]) for c in columns)]))
     rows.sort(key=lambda r: (r[0], r[1]))

@@ -1,4 +1,4 @@
-"""Which metrics a study's views can show: those of its analysed media."""
+"""Which metrics a study's views can show: those of its analysed videos."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from affectweb.dashboard.models import Media, Study
 
 def study_metrics(study: Study) -> list[str]:
     names: set[str] = set()
-    for row in study.media.filter(status=Media.Status.DONE).values_list("metric_names", flat=True):
+    for row in study.media.filter(status=Media.Status.DONE, kind="video").values_list("metric_names", flat=True):
         names.update(row)
     return chartable(sorted(names))
 

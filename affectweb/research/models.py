@@ -96,9 +96,16 @@ class ParticipantLink(models.Model):
         ordering = ["-created"]
 
     def usable(self) -> bool:
-        if self.revoked or (self.single_use and self.uses > 0):
-            return False
-        return self.expires is None or self.expires > timezone.now()
+        return self.state == "open"
+
+    @property
+    def state(self) -> str:
+        """"open", or why not: "revoked", "used" (single use, done) or "expired"."""
+        if self.revoked:
+            return "revoked"
+        if self.single_use and self.uses > 0:
+            return "used"
+        return "open" if self.expires is None or self.expires > timezone.now() else "expired"
 
 
 class Recording(models.Model):

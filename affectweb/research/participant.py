@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from affectweb.dashboard.http import ranged_file_response
 from affectweb.research import recordings
+from affectweb.research.facecheck import SnapshotError, faces_in
 from affectweb.research.models import ParticipantLink, Recording, Stimulus
 
 KEY_HEADER = "X-Recording-Key"
@@ -46,16 +47,35 @@ def _error(e: recordings.RecordingError) -> JsonResponse:
     return JsonResponse({"error": str(e), "received": e.received}, status=e.status)
 
 
-@require_GET
-def start_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = _link(token)
-    stimulus = _stimulus(link)
-    response = render(request, "research/participant.html", {
-        "link": link, "stimulus": stimulus, "study_name": link.study.name,
-    })
+def _private(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def start_page(request: HttpRequest, token: str) -> HttpResponse:
+    link = ParticipantLink.objects.select_related("study").filter(token=token).first()
+    stimulus = Stimulus.objects.filter(study=link.study).first() if link else None
+    if link is None or not link.usable() or stimulus is None or not stimulus.file:
+        # Said in words a participant understands; an unknown token reveals no study.
+        state = "unknown" if link is None else ("unready" if link.usable() else link.state)
+        return _private(render(request, "research/link_closed.html", {"state": state, "link": link},
+                               status=410 if state in ("used", "revoked", "expired") else 404))
+    return _private(render(request, "research/participant.html", {
+        "link": link, "stimulus": stimulus, "study_name": link.study.name,
+    }))
+
+
+@csrf_exempt
+@require_POST
+def check(request: HttpRequest, token: str) -> JsonResponse:
+    """A camera snapshot before the film: how many faces the detector sees in it."""
+    _stimulus(_link(token))
+    try:
+        return JsonResponse({"faces": faces_in(request.body)})
+    except SnapshotError as e:
+        return JsonResponse({"error": str(e)}, status=400)
 
 
 @require_GET

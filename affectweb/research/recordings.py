@@ -75,6 +75,7 @@ def commit(recording: Recording, total: int) -> Media:
             with chunks.open_recording(rec.key) as fh:
                 media = add_media(link.study, f"participant-{stamp}-{rec.pk}.webm", fh, rec.size)
             Alignment.objects.create(media=media, offset=rec.offset, automatic=True)
+            Media.objects.filter(pk=media.pk).update(participant=link.label or f"link {link.pk}")
             answers = {str(k)[:100]: str(v)[:255] for k, v in rec.answers.items() if str(v).strip()}
             set_annotations(media, answers)
             Recording.objects.filter(pk=rec.pk).update(media=media)

@@ -32,9 +32,10 @@ class StudyMatrix:
 
 
 def participants(study: Study) -> list[Participant]:
-    """The study's analysed media in a stable order, with offsets and annotations."""
+    """The study's analysed videos in a stable order, with offsets and annotations. A still
+    has no time: it never enters the stimulus timeline."""
     # A browser's recording may not state its duration: the last face seen bounds it too.
-    rows = (Media.objects.filter(study=study, status=Media.Status.DONE).order_by("pk")
+    rows = (Media.objects.filter(study=study, status=Media.Status.DONE, kind="video").order_by("pk")
             .annotate(last=Max("faces__end")).values_list("pk", "name", "duration", "alignment__offset", "last"))
     people = [Participant(pk, name, offset or 0.0, max(duration, last or 0.0))
               for pk, name, duration, offset, last in rows]

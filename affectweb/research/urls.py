@@ -26,6 +26,7 @@ downloads = [
 participant_page = [
     path("", participant.start_page, name="participant"),
     path("stimulus", participant.stimulus, name="participant_stimulus"),
+    path("check", participant.check, name="participant_check"),
 ]
 recording = [
     path("begin", participant.begin, name="participant_begin"),

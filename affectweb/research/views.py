@@ -18,13 +18,17 @@ from affectweb.analysis.media import probe
 from affectweb.analysis.types import MediaError
 from affectweb.dashboard import access
 from affectweb.dashboard.http import ranged_file_response
-from affectweb.dashboard.metrics import DEFAULT_METRIC
+from affectweb.dashboard.metrics import DEFAULT_METRIC, picker
 from affectweb.dashboard.models import Media
 from affectweb.research.annotations import parse_annotations, set_annotations
-from affectweb.research.group import group_data
+from affectweb.research.group import GroupQuery, group_data
 from affectweb.research.metrics import requested_metric, study_metrics
 from affectweb.research.models import Alignment, Annotation, Marker, ParticipantLink, Stimulus
 from affectweb.research.questions import as_text, parse_questions
+
+
+VIEW_LABELS = [("mean", "Mean and 95 % band"), ("individual", "Individual curves"),
+               ("above", "% above a threshold"), ("heatmap", "Heatmap: participants × time")]
 
 
 def _owned(model, request: HttpRequest, pk: int):
@@ -176,12 +180,14 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def group_page(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
     metrics = study_metrics(study)
-    metric = DEFAULT_METRIC if DEFAULT_METRIC in metrics else (metrics[0] if metrics else "")
+    metric = request.GET.get("metric")  # a pasted or restored view shows what it showed
+    if metric not in metrics:
+        metric = DEFAULT_METRIC if DEFAULT_METRIC in metrics else (metrics[0] if metrics else "")
     stimulus = Stimulus.objects.filter(study=study).first()
-    data = group_data(study, metric) if metric else None
+    data = group_data(study, GroupQuery.from_params(metric, request.GET)) if metric else None
     return render(request, "research/group.html", {
-        "study": study, "metrics": metrics, "metric": metric, "data": data,
-        "has_stimulus": bool(stimulus and stimulus.file),
+        "study": study, "picker": picker(metrics), "metric": metric, "data": data,
+        "has_stimulus": bool(stimulus and stimulus.file), "views": VIEW_LABELS,
     })
 
 
@@ -190,4 +196,4 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
 def group_json(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
     metric = requested_metric(study, request.GET.get("metric"))
-    return JsonResponse(group_data(study, metric, request.GET.get("by", "")))
+    return JsonResponse(group_data(study, GroupQuery.from_params(metric, request.GET)))

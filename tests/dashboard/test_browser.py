@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import PASSWORD, RESEARCHER, chromium, log_in
+from tests.browser import PASSWORD, RESEARCHER, chromium, log_in, until
 from tests.conftest import ROOT
 from tests.factories import StudyFactory, UserFactory
 
@@ -36,12 +36,12 @@ def test_it_uploads_a_video_and_charts_each_face(chromium_path, live_server, wor
 
         # Seeking moves the cursor line; zooming fetches the window's full detail.
         page.evaluate("document.getElementById('player').currentTime = 1.0")
-        page.wait_for_function("Math.abs(document.getElementById('chart').layout.shapes[0].x0 - 1.0) < 0.05")
+        until(page, "Math.abs(document.getElementById('chart').layout.shapes[0].x0 - 1.0) < 0.05")
         with page.expect_response(lambda r: "series.json" in r.url and "start=0.5" in r.url) as zoom:
             page.evaluate("Plotly.relayout('chart', {'xaxis.range': [0.5, 1.5]})")
         assert zoom.value.ok
 
         page.select_option("#metric", "valence")  # the picker refetches every face's curve
-        page.wait_for_function("document.getElementById('chart').layout.yaxis.title.text === 'valence'")
+        until(page, "document.getElementById('chart').layout.yaxis.title.text.startsWith('Valence')")
         page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000

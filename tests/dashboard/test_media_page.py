@@ -21,7 +21,8 @@ def test_it_renders_a_curve_per_face_and_a_summary(alice, analysed):
     response = alice.get(f"/media/{analysed.pk}/")
     assert response.status_code == 200
     chart = _chart(response)
-    assert chart["metric"] == "joy"
+    assert chart["metric"] == {"name": "joy", "label": "Joy", "group": "Emotions", "low": 0.0, "high": 100.0,
+                               "unit": "0–100"}
     zero, one = chart["faces"]
     assert (zero["face_id"], len(zero["x"]), one["face_id"], len(one["x"])) == ("0", 30, "1", 25)
     assert zero["colour"] != one["colour"]
@@ -29,10 +30,68 @@ def test_it_renders_a_curve_per_face_and_a_summary(alice, analysed):
     assert f'src="/media/{analysed.pk}/file"' in html and "<video" in html
     assert "/static/vendor/plotly.min.js" in html
     assert f"background: {zero['colour']}" in html  # the summary's face label matches the curve
-    assert "49.3 · 98.0 @ 1.4 s" not in html and "48.2 · 98.0 @ 1.4 s" in html
-    picker = html[html.index('<select id="metric">'):html.index("</select>")]
-    assert picker.index("joy") < picker.index("valence") < picker.index("smile")
+    assert '<strong>48.2</strong><br><small class="muted">peak 98.0 @ 1.4 s</small>' in html  # mean, peak @ time
+    picker = html[html.index('<select id="metric"'):html.index("</select>")]
+    assert picker.index('value="joy"') < picker.index('value="valence"') < picker.index('value="smile"')
+    assert picker.index('<optgroup label="Emotions">') < picker.index('value="joy"')
+    assert picker.index('<optgroup label="Summary">') < picker.index('value="valence"')
+    assert ">Valence (negative … positive)</option>" in picker
     assert "face box x" not in picker
+    assert 'href="/help/metrics/#metric-joy"' in html
+
+
+def test_the_url_chooses_the_metric_a_pasted_link_shows(alice, analysed):
+    chart = _chart(alice.get(f"/media/{analysed.pk}/", {"metric": "valence"}))
+    assert chart["metric"]["name"] == "valence" and (chart["metric"]["low"], chart["metric"]["high"]) == (-100, 100)
+    assert _chart(alice.get(f"/media/{analysed.pk}/", {"metric": "nope"}))["metric"]["name"] == "joy"
+
+
+def test_it_shows_how_much_of_the_video_has_a_face(alice, study):
+    frames = [{"time": i / 10, "faces": {"0": {"joy": 1.0}} if i < 42 else {}} for i in range(296)]
+    media = MediaFactory(study=study)
+    ingest_bytes(media, json.dumps({"frames": frames}).encode(), SESSION_V0)
+    media.refresh_from_db()
+    assert (media.frame_count, media.face_frames) == (296, 42)
+    html = alice.get(f"/media/{media.pk}/").content.decode()
+    assert "a face in\n      <strong>14%</strong> of 296 frames" in html
+    assert "low face coverage" in html and "42 · 14%" in html
+
+
+def test_a_still_gets_a_bar_per_face_and_its_boxes(alice, study):
+    faces = {str(f): {"joy": 80.0 - 30 * f, "anger": 5.0, "face box x": 10.0 + 100 * f, "face box y": 20.0,
+                      "face box width": 50.0, "face box height": 60.0} for f in range(2)}
+    media = MediaFactory(study=study, kind="image", name="group.jpg", duration=0.0, width=400, height=300)
+    ingest_bytes(media, json.dumps({"frames": [{"time": 0.0, "faces": faces}]}).encode(), SESSION_V0)
+    response = alice.get(f"/media/{media.pk}/")
+    chart = _chart(response)
+    assert chart["faces"] == [] and "time (s)" not in response.content.decode()
+    bars = chart["bars"]
+    assert [m["name"] for m in bars["metrics"]][:2] == ["joy", "sadness"]
+    assert [f["y"][0] for f in bars["faces"]] == [80.0, 50.0]
+    boxes = alice.get(f"/media/{media.pk}/boxes.json").json()
+    assert (boxes["width"], boxes["height"]) == (400, 300)
+    assert [(f["face_id"], f["x"], f["w"]) for f in boxes["faces"]] == [("0", [10.0], [50.0]), ("1", [110.0], [50.0])]
+
+
+def test_box_tracks_are_thinned_to_ten_a_second(alice, study):
+    box = {"face box x": 1.0, "face box y": 2.0, "face box width": 3.0, "face box height": 4.0}
+    frames = [{"time": round(i / 30, 4), "faces": {"0": {"joy": 1.0, **box, "face box x": float(i)}}}
+              for i in range(90)]
+    media = MediaFactory(study=study)
+    ingest_bytes(media, json.dumps({"frames": frames}).encode(), SESSION_V0)
+    [face] = alice.get(f"/media/{media.pk}/boxes.json").json()["faces"]
+    assert len(face["t"]) == 30 and face["t"][:3] == [0.0, 0.1, 0.2]  # 3 s at 30 fps: one box in three
+    assert face["x"][:3] == [0.0, 3.0, 6.0] and set(face["h"]) == {4.0}
+
+
+def test_the_help_page_renders_the_metrics_document_with_an_index(alice):
+    html = alice.get("/help/metrics/").content.decode()
+    assert '<tr id="metric-joy">' in html and '<tr id="metric-inner-brow-raise">' in html
+    assert 'href="#emotions-0100">Emotions (0–100)</a>' in html  # the section that explains joy
+    assert '<h3 id="emotions-0100">' in html  # docs/metrics.md itself, rendered under the page's title
+    assert "logistic of a weighted sum" in html
+    assert "<li>\n<p><strong>cheek raise / lid tighten</strong>" in html  # a list, not "- " in a paragraph
+    assert '<td class="scale">−90 to 90 degrees</td>' in html and "0 to 100 0–100" not in html
 
 
 def test_it_serves_plotly_from_the_installed_package():

@@ -64,8 +64,9 @@ def test_it_covers_the_true_mean_about_95_percent_of_the_time():
 
 def test_it_splits_groups_by_label():
     m = np.array([[10.0, 10.0], [20.0, 20.0], [12.0, 14.0], [0.0, 0.0]])
-    groups = agg.group_aggregates(m, ["young", "old", "young", ""])
-    assert list(groups) == ["old", "young", ""]  # sorted, no value last
+    rows = agg.group_rows(["young", "old", "young", ""])
+    assert list(rows) == ["old", "young", ""]  # sorted, no value last
+    groups = {label: agg.aggregate(m[r]) for label, r in rows.items()}
     assert groups["young"].mean == pytest.approx([11.0, 12.0])
     assert list(groups["young"].n) == [2, 2]
     assert groups["old"].mean == pytest.approx([20.0, 20.0])

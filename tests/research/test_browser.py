@@ -6,30 +6,15 @@ recording, and the researcher's group view shows it aligned on the stimulus."""
 from __future__ import annotations
 
 
-import av
 import pytest
 
 from affectweb.dashboard.models import Media
 from affectweb.research.models import Alignment, Annotation, Recording
-from tests.browser import PASSWORD, RESEARCHER, chromium, log_in
+from tests.browser import FAKE_CAMERA, PASSWORD, RESEARCHER, chromium, log_in, make_y4m, until
 from tests.conftest import ROOT
 from tests.dashboard.live import wait_until_analysed
 from tests.factories import ParticipantLinkFactory, StimulusFactory, StudyFactory, UserFactory
 
-FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-               "--autoplay-policy=no-user-gesture-required"]
-
-
-def make_y4m(source, dest, width: int = 640, height: int = 360) -> None:
-    """Chromium's fake camera reads raw 4:2:0 frames from a YUV4MPEG2 file (and loops it)."""
-    with av.open(str(source)) as src, av.open(str(dest), "w", format="yuv4mpegpipe") as out:
-        stream = out.add_stream("rawvideo", rate=30)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        for frame in src.decode(src.streams.video[0]):
-            frame = frame.reformat(width=width, height=height, format="yuv420p")
-            frame.pts = None
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode())
 
 
 @pytest.mark.browser
@@ -61,7 +46,13 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page.fill("input[name=note]", "glasses")
         page.check("#consent")
         page.click("#start")
-        page.wait_for_selector("#step-watch:not([hidden])", timeout=10_000)
+        # The camera check: the server's detector finds the fake camera's face in a snapshot.
+        page.wait_for_selector("#step-camera:not([hidden])", timeout=10_000)
+        page.wait_for_selector("#session[data-face=visible] #go:not([disabled])", timeout=30_000)
+        assert "Your face is visible" in page.inner_text("#face-check")
+        page.click("#go")
+        page.wait_for_selector("#countdown:not([hidden])", timeout=10_000)  # 3-2-1, then the film
+        page.wait_for_selector("#step-watch:not([hidden]) #recording:not([hidden])", timeout=15_000)
         page.wait_for_selector("body[data-state=done]", timeout=60_000)
         offset = float(page.evaluate("document.getElementById('session').dataset.offset"))
         assert dropped and page.evaluate("document.getElementById('progress').value") == 1
@@ -79,15 +70,15 @@ def test_it_records_a_participant_and_shows_the_recording_in_the_group_view(
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{live_server.url}/accounts/login/?next=/research/studies/{study.pk}/")
         log_in(page)
-        page.wait_for_function("(document.getElementById('chart').data || []).length >= 2", timeout=30_000)
+        until(page, "(document.getElementById('chart').data || []).length >= 2", timeout=30_000)
         mean = page.evaluate("document.getElementById('chart').data.find(t => (t.name || '').startsWith('mean')).y")
         assert sum(v is not None for v in mean) > 20  # the recording covers most of the 3.9 s stimulus
         counted = page.evaluate("Math.max(...document.getElementById('chart').data.at(-1).y)")
         assert counted == 1  # one face, at the stimulus times the recording covers
         page.select_option("#by", "age")
-        page.wait_for_function("document.getElementById('chart').data.some(t => (t.name || '').startsWith('30-49'))")
+        until(page, "document.getElementById('chart').data.some(t => (t.name || '').startsWith('30-49'))")
         page.locator("#peaks li").first.click()  # jumps the stimulus player there
-        page.wait_for_function("document.getElementById('player').currentTime > 0 || "
+        until(page, "document.getElementById('player').currentTime > 0 || "
                                "document.querySelectorAll('#peaks li').length === 0")
         page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000

@@ -41,6 +41,16 @@ def test_it_exports_the_group_curves(alice, study, two):
     at = {(r["group"], r["stimulus_time"]): r for r in rows}
     assert at[("all", "1.600")]["n"] == "2" and float(at[("all", "1.600")]["mean"]) == 40
     assert float(at[("young", "0.500")]["mean"]) == 20 and at[("old", "0.500")]["n"] == "0"
+    # Two participants: the ±12.7 sd interval the group view refuses to draw is left out here too.
+    assert (at[("all", "1.600")]["ci_low"], at[("all", "1.600")]["ci_high"]) == ("", "")
+
+
+def test_the_group_curves_keep_their_interval_in_the_metrics_range(alice, study):
+    for joy in (20, 40, 60):
+        analysed(study, joy, seconds=2)
+    rows = _csv(alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "joy"}))
+    row = next(r for r in rows if r["stimulus_time"] == "1.000")
+    assert row["n"] == "3" and float(row["ci_low"]) == 0.0 and float(row["ci_high"]) == pytest.approx(89.69, abs=0.01)
     assert alice.get(f"/research/studies/{study.pk}/groups.csv", {"metric": "x"}).status_code == 400
 
 
@@ -69,6 +79,8 @@ def test_it_exports_imotions_text_per_respondent(alice, study, two):
     row = dict(zip(columns, lines[2].split("\t")))
     assert row["Timestamp"] == "1600" and row["MediaTime"] == "100" and row["Age"] == "old"
     assert float(row["Joy"]) == 60 and row["NoOfFaces"] == "1" and row["FaceRect Width"] == "30.0"
+    assert row["EventSource"] == "affectweb" and "AFFDEX" not in text
+    assert row["PostMarker"] == "all" and row["Annotation"] == "age: old"
 
 
 # Participants answer free-text questions without logging in: what they type must not
@@ -112,3 +124,17 @@ def test_it_neutralises_formulas_in_imotions_headers_and_rows(alice, study, host
     assert len(lines[1].split("\t")) == len(lines[0].split("\t"))
     assert row["Name"] == "'+clip.webm" and row["Joy"] == "-12.5"
     assert not any(c.startswith(("=", "+", "@")) for line in lines for c in line.split("\t"))
+
+
+def test_imotions_rows_name_the_markers_of_their_moment(alice, study, two):
+    a, b = two
+    Marker.objects.create(study=study, name="logo", start=2.0, end=None)  # a point on the stimulus
+    Marker.objects.create(study=study, media=b, name="laugh", start=0.5, end=0.8)  # b's own time
+    with zipfile.ZipFile(io.BytesIO(alice.get(f"/research/studies/{study.pk}/imotions.zip").content)) as zf:
+        text = zf.read(next(n for n in zf.namelist() if n.startswith(f"{b.pk}-"))).decode()
+    lines = text.partition("\n\n")[2].splitlines()
+    rows = [dict(zip(lines[0].split("\t"), line.split("\t"))) for line in lines[1:]]
+    at = {r["MediaTime"]: r["PostMarker"] for r in rows}
+    assert at["0"] == "all" and at["500"] == "all; logo; laugh" and at["700"] == "all; laugh"
+    assert at["1900"] == "all"  # stimulus time 3.4 s, inside "all" (0 – 3.5 s)
+    assert sum("logo" in m for m in at.values()) == 1

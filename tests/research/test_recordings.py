@@ -45,10 +45,23 @@ def test_it_shows_consent_and_questions_without_an_account(client, link):
 def test_it_refuses_expired_revoked_and_guessed_links(client, link, study):
     expired = ParticipantLinkFactory(study=study, expires=timezone.now() - timedelta(minutes=1))
     revoked = ParticipantLinkFactory(study=study, revoked=True)
-    for token in (expired.token, revoked.token, "guessed", link.token[:-1] + "x"):
-        assert client.get(f"/research/p/{token}/").status_code == 404
+    for token, status, words in ((expired.token, 410, "This link has expired"),
+                                 (revoked.token, 410, "This link has been withdrawn"),
+                                 ("guessed", 404, "We cannot find this link"),
+                                 (link.token[:-1] + "x", 404, "We cannot find this link")):
+        page = client.get(f"/research/p/{token}/")  # a page in plain words, never a bare "Not Found"
+        assert page.status_code == status and words in page.content.decode()
+        assert status == 410 or study.name not in page.content.decode()  # a guess learns nothing
+        assert "Nothing was recorded" in page.content.decode() and page["Referrer-Policy"] == "no-referrer"
         assert client.get(f"/research/p/{token}/stimulus").status_code == 404
+        assert client.post(f"/research/p/{token}/check", b"x", content_type="image/jpeg").status_code == 404
         assert _begin(client, ParticipantLink(token=token)).status_code == 404
+
+
+def test_a_link_whose_study_has_no_film_yet_says_so_for_now(client, study):
+    link = ParticipantLinkFactory(study=study)  # no stimulus uploaded: not gone, not ready
+    page = client.get(f"/research/p/{link.token}/")
+    assert page.status_code == 404 and "This study is not ready yet" in page.content.decode()
 
 
 def test_it_reaches_no_other_page(client, link, study):
@@ -86,8 +99,9 @@ def test_it_records_in_chunks_resumes_and_commits_a_media(client, link, study, a
     assert len(callbacks) >= 1  # submitted for analysis like an upload
     assert not (chunks.root() / key).exists()
     assert _finish(client, link, key, len(parts)).json() == {"ok": True}  # a repeated finish is harmless
-    # single use: the link is spent
-    assert client.get(f"/research/p/{link.token}/").status_code == 404
+    # single use: the link is spent, and the page says so
+    page = client.get(f"/research/p/{link.token}/")
+    assert page.status_code == 410 and "This link has already been used" in page.content.decode()
     assert _begin(client, link).status_code == 404
 
 
@@ -131,3 +145,24 @@ def test_it_limits_unfinished_recordings_per_link(client, link, monkeypatch):
     assert _begin(client, link).status_code == 200
     assert _begin(client, link).status_code == 200
     assert _begin(client, link).status_code == 429
+
+
+def test_the_camera_check_counts_the_faces_in_a_snapshot(client, link, assets_dir):
+    import io
+
+    from PIL import Image
+
+    def check(body: bytes):
+        return client.post(f"/research/p/{link.token}/check", body, content_type="image/jpeg")
+
+    face = (assets_dir / "fixtures/single_face.jpg").read_bytes()
+    assert check(face).json() == {"faces": 1}
+    dark = io.BytesIO()
+    Image.new("RGB", (640, 480), (12, 12, 12)).save(dark, "JPEG")
+    assert check(dark.getvalue()).json() == {"faces": 0}  # the lights are off
+    refused = check(b"not a picture")
+    assert refused.status_code == 400 and refused.json() == {"error": "The snapshot is not a picture."}
+    huge = io.BytesIO()
+    Image.new("RGB", (4000, 3000)).save(huge, "JPEG", quality=10)
+    assert check(huge.getvalue()).json() == {"error": "The snapshot is too large."}
+    assert not Recording.objects.exists()  # checking records nothing

@@ -1,5 +1,6 @@
-// A study's page: drag-and-drop uploads (one XHR per file: its own progress bar and
-// Cancel), and a media list that refreshes itself while analyses are in flight.
+// A study's page: drag-and-drop or keyboard uploads (one XHR per file: its own progress
+// bar and Cancel), refused files kept in the list until dismissed, and a media list
+// that refreshes itself in place while analyses are in flight.
 "use strict";
 
 (function () {
@@ -9,8 +10,18 @@
 
   function row(file) {
     const li = document.createElement("li");
-    li.innerHTML = "<span class=name></span><progress max=100 value=0></progress><button type=button class=link>Cancel</button>";
-    li.querySelector(".name").textContent = file.name;
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = file.name;
+    const bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute("aria-label", "Upload of " + file.name);
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "link";
+    cancel.textContent = "Cancel";
+    li.append(name, bar, cancel);
     list.appendChild(li);
     return li;
   }
@@ -22,13 +33,24 @@
     note.className = ok ? "status done" : "error";
     note.textContent = message;
     li.appendChild(note);
+    if (ok) return;
+    // A refusal stays until the researcher has read it.
+    li.classList.add("refused");
+    li.setAttribute("role", "alert");
+    const dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "link";
+    dismiss.textContent = "Dismiss";
+    dismiss.setAttribute("aria-label", "Dismiss the message about " + li.querySelector(".name").textContent);
+    dismiss.addEventListener("click", () => { li.remove(); input.focus(); });
+    li.appendChild(dismiss);
   }
 
   function send(file) {
     const li = row(file);
     if (file.size > Number(form.dataset.maxBytes)) {
       // The server would refuse it too, but only after receiving all of it.
-      return finish(li, "The file is larger than the limit.", false);
+      return finish(li, "Refused: the file is larger than the limit.", false);
     }
     const xhr = new XMLHttpRequest();
     const data = new FormData();
@@ -36,22 +58,22 @@
     xhr.open("POST", form.action);
     xhr.setRequestHeader("X-CSRFToken", csrf);
     xhr.setRequestHeader("Accept", "application/json");
-    xhr.upload.onprogress = (e) => {
+    xhr.upload.addEventListener("progress", (e) => {
       if (e.lengthComputable) li.querySelector("progress").value = (100 * e.loaded) / e.total;
-    };
-    xhr.onload = () => {
+    });
+    xhr.addEventListener("load", () => {
       let result;
       try { result = JSON.parse(xhr.responseText).results[0]; } catch (err) { result = null; }
       if (result && result.ok) {
         finish(li, "uploaded, analysis " + result.status, true);
-        refreshSoon(true);
+        refresh();
       } else {
-        finish(li, result ? result.error : "Upload failed (HTTP " + xhr.status + ").", false);
+        finish(li, "Refused: " + (result ? result.error : "the server answered HTTP " + xhr.status + "."), false);
       }
-    };
-    xhr.onerror = () => finish(li, "Upload failed: network error.", false);
-    xhr.onabort = () => finish(li, "Cancelled.", false);
-    li.querySelector("button").onclick = () => xhr.abort();
+    });
+    xhr.addEventListener("error", () => finish(li, "Not sent: the network failed. Try again.", false));
+    xhr.addEventListener("abort", () => finish(li, "Cancelled.", false));
+    li.querySelector("button").addEventListener("click", () => xhr.abort());
     xhr.send(data);
   }
 
@@ -61,8 +83,9 @@
   ["dragleave", "drop"].forEach((t) => form.addEventListener(t, () => form.classList.remove("over")));
   form.addEventListener("drop", (e) => { e.preventDefault(); Array.from(e.dataTransfer.files).forEach(send); });
 
-  // Status polling: only while something is queued or working; a new upload needs
-  // rows the page does not have yet, so it reloads once the list has changed.
+  // Status polling, only while something is queued or working. When the list changes
+  // (a new upload, an analysis done) its rows are fetched anew and swapped in place:
+  // the upload list above, refused files included, stays as it is.
   const table = document.getElementById("media-list");
   let timer = null;
 
@@ -74,27 +97,38 @@
   }
 
   async function refresh() {
+    const response = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+    if (!response.ok) return poll(true);
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    for (const id of ["media-list", "stats"]) {
+      const el = fresh.getElementById(id);
+      if (el) document.getElementById(id).replaceWith(el);
+    }
+    poll(document.querySelector("#media-list tr[data-in-flight]") !== null);
+  }
+
+  async function check() {
     timer = null;
+    const current = document.getElementById("media-list");
     const response = await fetch(table.dataset.statusUrl, { headers: { Accept: "application/json" } });
-    if (!response.ok) return refreshSoon(false);
+    if (!response.ok) return poll(true);
     const media = (await response.json()).media;
-    const rows = table.querySelectorAll("tr[data-media]");
-    if (media.length !== rows.length) return location.reload();
+    if (media.length !== current.querySelectorAll("tr[data-media]").length) return refresh();
     let inFlight = false;
-    media.forEach((m) => {
-      const tr = table.querySelector('tr[data-media="' + m.id + '"]');
-      const wasInFlight = tr.hasAttribute("data-in-flight");
-      render(tr, m);
+    for (const m of media) {
+      const tr = current.querySelector('tr[data-media="' + m.id + '"]');
+      const was = tr.hasAttribute("data-in-flight");
       const now = m.status === "queued" || m.status === "working";
-      if (wasInFlight && !now) return location.reload(); // done or error: new links and buttons
+      if (was && !now) return refresh(); // done or failed: new links and buttons
+      render(tr, m);
       inFlight = inFlight || now;
-    });
-    refreshSoon(inFlight);
+    }
+    poll(inFlight);
   }
 
-  function refreshSoon(needed) {
-    if (needed && timer === null) timer = setTimeout(refresh, 3000);
+  function poll(needed) {
+    if (needed && timer === null) timer = setTimeout(check, 3000);
   }
 
-  refreshSoon(table.querySelector("tr[data-in-flight]") !== null);
+  poll(table.querySelector("tr[data-in-flight]") !== null);
 })();

@@ -1,5 +1,6 @@
-// A participant's session: consent and questions, then the stimulus full screen while
-// the webcam records; the recording goes up in chunks that survive a network drop.
+// A participant's session: consent and questions; a camera preview checked for a visible
+// face; a 3-2-1 countdown, then the stimulus full screen while the webcam records (a
+// "Recording" mark shows); the recording goes up in chunks that survive a network drop.
 //
 // One clock: the recorder starts first (t = 0 of the recording, performance.now() = r0);
 // when the stimulus starts playing at stimulus time s1 (performance.now() = p1), a frame
@@ -25,8 +26,11 @@
   let totalBytes = 0;
   let sentBytes = 0;
 
+  const STEPS = ["step-consent", "step-camera", "step-watch", "step-upload"];
   function show(step) {
-    for (const id of ["step-consent", "step-watch", "step-upload"]) document.getElementById(id).hidden = id !== step;
+    for (const id of STEPS) document.getElementById(id).hidden = id !== step;
+    document.querySelectorAll(".steps li").forEach((li) => li.classList.toggle("now", li.dataset.step === step));
+    document.querySelector(".steps").hidden = step === "step-watch";
   }
 
   function post(path, body, extra) {
@@ -102,11 +106,57 @@
     return out;
   }
 
+  // Step 2: the camera's preview, checked by the server's face detector on a snapshot
+  // every CHECK_EVERY ms until the participant starts the film.
+  const CHECK_EVERY = 1500;
+  const preview = document.getElementById("preview");
+  const faceCheck = document.getElementById("face-check");
+  const go = document.getElementById("go");
+  let checking = null;
+  let stream = null;
+
+  function verdict(text, ok) {
+    faceCheck.textContent = text;
+    faceCheck.className = "face-check " + (ok ? "ok" : "bad");
+    go.disabled = !ok;
+    root.dataset.face = ok ? "visible" : "not-visible";
+  }
+
+  async function checkFace(failures) {
+    if (!preview.videoWidth) { checking = setTimeout(() => checkFace(failures), 300); return; }
+    const scale = Math.min(1, 640 / preview.videoWidth);
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(preview.videoWidth * scale);
+    canvas.height = Math.round(preview.videoHeight * scale);
+    canvas.getContext("2d").drawImage(preview, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((r) => canvas.toBlob(r, "image/jpeg", 0.8));
+    try {
+      const r = await fetch(base + "check", { method: "POST", body: blob, credentials: "omit",
+                                              headers: { "Content-Type": "image/jpeg", Accept: "application/json" } });
+      const body = await r.json();
+      if (!r.ok) throw new Error(body.error || "HTTP " + r.status);
+      failures = 0;
+      if (body.faces === 1) verdict("✓ Your face is visible. You can start.", true);
+      else if (body.faces > 1) verdict("We see more than one face: only you should be in view.", false);
+      else verdict("We cannot see your face yet: face the screen, in good light, inside the oval.", false);
+    } catch (e) {
+      failures += 1;
+      if (failures >= 3) { // the check is a help, not a gate: never lock a participant out
+        verdict("We could not check automatically. Make sure your face is inside the oval, then start.", true);
+      }
+    }
+    if (checking !== false) checking = setTimeout(() => checkFace(failures), CHECK_EVERY);
+  }
+
+  function stopChecking() {
+    if (checking) clearTimeout(checking);
+    checking = false;
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     message.textContent = "";
     if (!document.getElementById("consent").checked) { message.textContent = "Please accept the text above to take part."; return; }
-    let stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
     } catch (e) {
@@ -114,14 +164,42 @@
       document.body.dataset.state = "no-camera";
       return;
     }
+    preview.srcObject = stream;
+    show("step-camera");
+    checkFace(0);
+  });
+
+  // Step 3: open the recording, count down, then film and recorder start together.
+  go.addEventListener("click", async () => {
+    go.disabled = true;
+    stopChecking();
     const r = await fetch(base + "begin", { method: "POST", credentials: "omit",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ consent: true, answers: answers() }) });
     const body = await r.json().catch(() => ({}));
-    if (!r.ok) { message.textContent = body.error || "This link cannot be used."; stream.getTracks().forEach((t) => t.stop()); return; }
+    if (!r.ok) {
+      faceCheck.textContent = body.error || "This link cannot be used.";
+      faceCheck.className = "face-check bad";
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
     key = body.key;
+    show("step-watch");
+    const full = document.getElementById("step-watch");
+    if (full.requestFullscreen) full.requestFullscreen().catch(() => {});
+    await countdown(3);
     record(stream);
   });
+
+  async function countdown(from) {
+    const el = document.getElementById("countdown");
+    el.hidden = false;
+    for (let n = from; n > 0; n -= 1) {
+      el.textContent = n;
+      await sleep(1000);
+    }
+    el.hidden = true;
+  }
 
   function record(stream) {
     const types = ["video/webm;codecs=vp8", "video/webm;codecs=vp9", "video/webm"];
@@ -133,7 +211,9 @@
       for (let at = 0; e.data && at < e.data.size; at += PIECE) chunks.push(e.data.slice(at, at + PIECE));
       if (e.data && e.data.size) { totalBytes += e.data.size; pump(); }
     });
+    const indicator = document.getElementById("recording");
     recorder.addEventListener("start", () => {
+      indicator.hidden = false;
       r0 = performance.now();
       video.currentTime = 0;
       video.play().catch(() => { video.muted = true; video.play(); });
@@ -150,12 +230,10 @@
       if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     });
     recorder.addEventListener("stop", () => {
+      indicator.hidden = true;
       // the last dataavailable precedes stop
       setTimeout(() => { stopped = true; show("step-upload"); updateProgress(); pump(); }, 0);
     });
-    show("step-watch");
-    const full = document.getElementById("step-watch");
-    if (full.requestFullscreen) full.requestFullscreen().catch(() => {});
     recorder.start(1000);
   }
 })();
