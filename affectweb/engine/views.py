@@ -56,9 +56,13 @@ def owned(queryset, pk: int, what: str):
     return found
 
 
-def api(*methods: str):
+def api(*methods: str, public: bool = False):
     """An API view: no CSRF (clients send Basic auth, never cookies), never cached,
-    only `methods` (else a JSON 405 with Allow), Basic auth, NotFound as a 404."""
+    only `methods` (else a JSON 405 with Allow), Basic auth, NotFound as a 404.
+
+    `public` (the index only): a request without credentials is answered too, as the
+    vendor's own client read the index without them; wrong credentials still get 401.
+    """
 
     def decorate(view):
         authenticated = basic_auth(view)
@@ -71,6 +75,8 @@ def api(*methods: str):
                 response = error(405, f"{request.method} is not allowed here; use {', '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
                 return response
+            if public and "HTTP_AUTHORIZATION" not in request.META:
+                return view(request, *args, **kwargs)
             try:
                 return authenticated(request, *args, **kwargs)
             except NotFound as exc:
@@ -101,8 +107,9 @@ def representation_of(request: HttpRequest, rep_id: int) -> Representation:
     return owned(Representation.objects.filter(entry__account=request.account), rep_id, "representation")
 
 
-@api("GET")
+@api("GET", "HEAD", public=True)
 def index(request: HttpRequest) -> HttpResponse:
+    # Nothing here is secret or differs between accounts: service URLs and job names.
     services = {"jobs": url(request, "jobs")}
     versions = {"v0": services, "v1": services, "development": services}
     preferred = request.get_preferred_type(["application/json", "text/html"])
