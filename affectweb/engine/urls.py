@@ -1,26 +1,28 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
 from affectweb.engine import views
 
 app_name = "engine"
 
-entries = [
-    path("", views.entry, name="entry"),
-    path("annotations/", views.annotations, name="annotations"),
-]
-representations = [
-    path("", views.representation, name="representation"),
-    path("media", views.media, name="media"),
-]
 
-# Clients only know the index URL; every other URL reaches them in a response.
+def resource(route: str, view, name: str) -> list:
+    """A resource's URL. The canonical form has no trailing slash, as the vendor's had
+    (its client took a job's id as the last path segment); the slash form, which this
+    engine answered until it was changed, stays accepted for URLs clients stored."""
+    return [path(route, view, name=name), path(f"{route}/", view)]
+
+
+# Clients only know the index URL; every other URL reaches them in a response, except
+# `<job URL>/requeue`, which the vendor's client joined itself.
 urlpatterns = [
     path("", views.index, name="index"),
-    path("jobs/", views.jobs, name="jobs"),
-    path("jobs/<int:job_id>/", views.job, name="job"),
-    path("entries/<int:entry_id>/", include(entries)),
-    path("annotations/<int:annotation_id>/", views.annotation, name="annotation"),
-    path("representations/<int:rep_id>/", include(representations)),
+    *resource("jobs", views.jobs, "jobs"),
+    *resource("jobs/<int:job_id>", views.job, "job"),
+    *resource("entries/<int:entry_id>", views.entry, "entry"),
+    *resource("entries/<int:entry_id>/annotations", views.annotations, "annotations"),
+    *resource("annotations/<int:annotation_id>", views.annotation, "annotation"),
+    *resource("representations/<int:rep_id>", views.representation, "representation"),
+    *resource("representations/<int:rep_id>/media", views.media, "media"),
     path("download/<str:token>", views.download, name="download"),
     # API clients parse JSON errors, not the site's HTML 404 page.
     re_path(r"", views.not_found),

@@ -65,7 +65,7 @@ def post_job(api: Client, upload, name: str | None = None):
     data = {"entry_job[input]": upload}
     if name:
         data["entry_job[name]"] = name
-    return api.post("/engine/affectiva/jobs/", data, HTTP_ACCEPT="application/json")
+    return api.post("/engine/affectiva/jobs", data, HTTP_ACCEPT="application/json")
 
 
 class Workers:

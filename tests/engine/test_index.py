@@ -11,11 +11,11 @@ def test_it_lists_the_jobs_service_for_every_version(api):
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert set(body) == {"v0", "v1", "development"}
-    assert body["v0"]["jobs"] == "http://testserver/engine/affectiva/jobs/"
+    assert body["v0"]["jobs"] == "http://testserver/engine/affectiva/jobs"
 
 
 def test_it_answers_json_to_clients_that_accept_anything(api):
-    assert api.get(INDEX, HTTP_ACCEPT="*/*").json()["v0"]["jobs"].endswith("/jobs/")
+    assert api.get(INDEX, HTTP_ACCEPT="*/*").json()["v0"]["jobs"].endswith("/jobs")
 
 
 def test_it_shows_a_page_to_browsers(api):
@@ -23,7 +23,7 @@ def test_it_shows_a_page_to_browsers(api):
     response = api.get(INDEX, HTTP_ACCEPT=browser)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
-    assert b"http://testserver/engine/affectiva/jobs/" in response.content
+    assert b"http://testserver/engine/affectiva/jobs<" in response.content
 
 
 def test_it_refuses_types_it_cannot_serve(api):
@@ -48,7 +48,7 @@ def test_it_builds_urls_from_the_forwarded_host(api, settings):
         INDEX, HTTP_ACCEPT="application/json",
         HTTP_X_FORWARDED_HOST="affect.example.org", HTTP_X_FORWARDED_PROTO="https",
     )
-    assert response.json()["v1"]["jobs"] == "https://affect.example.org/engine/affectiva/jobs/"
+    assert response.json()["v1"]["jobs"] == "https://affect.example.org/engine/affectiva/jobs"
 
 
 def test_it_answers_the_index_without_credentials(client, account):
