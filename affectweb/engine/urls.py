@@ -18,6 +18,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     *resource("jobs", views.jobs, "jobs"),
     *resource("jobs/<int:job_id>", views.job, "job"),
+    *resource("jobs/<int:job_id>/requeue", views.requeue, "requeue"),
+    # The vendor's client appended "/requeue" to the job URL; to our old URLs, that is "//".
+    path("jobs/<int:job_id>//requeue", views.requeue),
     *resource("entries/<int:entry_id>", views.entry, "entry"),
     *resource("entries/<int:entry_id>/annotations", views.annotations, "annotations"),
     *resource("annotations/<int:annotation_id>", views.annotation, "annotation"),

@@ -26,8 +26,9 @@ from django.views.decorators.csrf import csrf_exempt
 from affectweb.engine import downloads, serializers
 from affectweb.engine.auth import basic_auth
 from affectweb.engine.models import Annotation, Entry, Job, Representation, store
+from affectweb.engine.params import BadBody, nested, text
 from affectweb.engine.serializers import url
-from affectweb.engine.tasks import enqueue
+from affectweb.engine.tasks import enqueue, requeue_job
 from affectweb.engine.uploads import Rejected, check_length, check_media
 from affectweb.protocols.affectiva import DEFAULT_JOB_NAME, JOB_NAMES
 
@@ -156,7 +157,7 @@ def create_job(request: HttpRequest) -> JsonResponse:
     except (MultiPartParserError, RequestDataTooBig) as exc:
         return error(400, f"Could not read the form: {exc}")
     if name not in JOB_NAMES:
-        return error(400, f"Unknown job name {name!r}; valid names are: {', '.join(JOB_NAMES)}.")
+        return error(400, unknown_name(name))
     if upload is None:
         return error(400, "Send the media as the multipart/form-data file field entry_job[input].")
     try:
@@ -185,14 +186,59 @@ def create_job(request: HttpRequest) -> JsonResponse:
     return created(serializers.job_json(request, jobs_of(request).get(pk=job.pk)))
 
 
-@api("GET", "DELETE")
+def unknown_name(name: str) -> str:
+    return f"Unknown job name {name!r}; valid names are: {', '.join(JOB_NAMES)}."
+
+
+@api("GET", "PATCH", "DELETE")
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = owned(jobs_of(request), job_id, "job")
     if request.method == "DELETE":
         # Cascades to entries and representations; their files go on commit (signals).
         job.delete()
         return HttpResponse(status=204)
+    if request.method == "PATCH":
+        return rename(request, job)
     return JsonResponse(serializers.job_json(request, job))
+
+
+def rename(request: HttpRequest, job: Job) -> JsonResponse:
+    """PATCH `entry_job[name]`: the analysis the job's next run does.
+
+    A queued job runs under the new name. A done (or failed) job keeps its result,
+    made under the old name (its result entry's `source` says which) until it is
+    requeued. A working job cannot change: its run has chosen its analysis (409).
+    """
+    try:
+        name = text(nested(request, "entry_job", ("name",)).get("name"), "entry_job name", 32, required=True)
+    except BadBody as exc:
+        return error(400, str(exc))
+    except (MultiPartParserError, RequestDataTooBig) as exc:
+        return error(400, f"Could not read the form: {exc}")
+    if name not in JOB_NAMES:
+        return error(400, unknown_name(name))
+    if name != job.name:
+        # Conditional, so a worker claiming the job meanwhile is never overruled.
+        renamed = Job.objects.filter(pk=job.pk).exclude(status=Job.Status.WORKING).update(
+            name=name, updated=timezone.now()
+        )
+        if not renamed:
+            return error(409, f"The job is being analysed as {job.name}; rename it once it is done, then requeue it.")
+    return JsonResponse(serializers.job_json(request, jobs_of(request).get(pk=job.pk)))
+
+
+@api("POST")
+def requeue(request: HttpRequest, job_id: int) -> JsonResponse:
+    """Run a done or failed job again, under its current name (see tasks.requeue_job)."""
+    job = owned(jobs_of(request), job_id, "job")
+    if not requeue_job(job):
+        status = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        if status == Job.Status.WORKING:
+            return error(409, "The job is being analysed; requeue it once it is done.")
+        if status is None:
+            raise NotFound("No such job.")
+        # Already queued: it runs soon anyway.
+    return JsonResponse(serializers.job_json(request, jobs_of(request).get(pk=job.pk)))
 
 
 @api("GET")
