@@ -7,7 +7,6 @@ of other accounts' jobs are not even confirmed to exist.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from functools import partial, wraps
 
@@ -276,45 +275,31 @@ def annotations(request: HttpRequest, entry_id: int) -> JsonResponse:
     if request.method == "GET":
         found = entry.annotations.select_related("account")
         return JsonResponse([serializers.annotation_json(request, a) for a in found], safe=False)
-
-    fields, problem = annotation_fields(request)
-    if problem:
-        return error(400, problem)
+    try:
+        fields = annotation_fields(request)
+    except BadBody as exc:
+        return error(400, str(exc))
+    except (MultiPartParserError, RequestDataTooBig) as exc:
+        return error(400, f"Could not read the form: {exc}")
     annotation = Annotation.objects.create(entry=entry, account=request.account, **fields)
     return created(serializers.annotation_json(request, annotation))
 
 
-FIELDS = ("key", "value", "source")
-
-
-def annotation_fields(request: HttpRequest) -> tuple[dict, str]:
+def annotation_fields(request: HttpRequest) -> dict[str, str]:
     """key, value, source from `{"annotation": {...}}` JSON or `annotation[key]` form
-    fields; or the problem with them, for a person."""
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            return {}, "The body is not valid JSON."
-        data = body.get("annotation") if isinstance(body, dict) else None
-        if not isinstance(data, dict):
-            return {}, 'Send {"annotation": {"key": ..., "value": ..., "source": ...}}.'
-    else:
-        data = {f: request.POST[f"annotation[{f}]"] for f in FIELDS if f"annotation[{f}]" in request.POST}
-    fields = {}
-    for field in FIELDS:
-        value = data.get(field, "")
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            return {}, f"annotation {field} must be a string."
-        value = str(value)
-        if field != "source" and not value:
-            return {}, f"annotation {field} is required."
-        if len(value) > ANNOTATION_MAX:
-            return {}, f"annotation {field} is {len(value)} characters long; the limit is {ANNOTATION_MAX}."
-        fields[field] = value
-    return fields, ""
+    fields; BadBody says what is wrong with them, for a person."""
+    data = nested(request, "annotation", ("key", "value", "source"))
+    return {
+        field: text(data.get(field), f"annotation {field}", ANNOTATION_MAX, required=field != "source")
+        for field in ("key", "value", "source")
+    }
 
 
-@api("GET")
-def annotation(request: HttpRequest, annotation_id: int) -> JsonResponse:
+@api("GET", "DELETE")
+def annotation(request: HttpRequest, annotation_id: int) -> HttpResponse:
     mine = Annotation.objects.select_related("account").filter(entry__account=request.account)
-    return JsonResponse(serializers.annotation_json(request, owned(mine, annotation_id, "annotation")))
+    found = owned(mine, annotation_id, "annotation")
+    if request.method == "DELETE":
+        found.delete()
+        return HttpResponse(status=204)
+    return JsonResponse(serializers.annotation_json(request, found))
