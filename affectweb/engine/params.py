@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -24,14 +26,17 @@ def form_fields(request: HttpRequest) -> tuple[QueryDict, MultiValueDict]:
 
     Multipart bodies are parsed as Django parses a POST's: file parts above
     FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file, never into memory whole.
-    May raise MultiPartParserError or RequestDataTooBig, as reading request.POST does.
+    An unreadable or oversized form raises BadBody.
     """
-    if request.method == "POST":
-        return request.POST, request.FILES
-    if request.content_type == "multipart/form-data":
-        return request.parse_file_upload(request.META, request)
-    if request.content_type == "application/x-www-form-urlencoded":
-        return QueryDict(request.body, encoding=request.encoding), MultiValueDict()
+    try:
+        if request.method == "POST":
+            return request.POST, request.FILES
+        if request.content_type == "multipart/form-data":
+            return request.parse_file_upload(request.META, request)
+        if request.content_type == "application/x-www-form-urlencoded":
+            return QueryDict(request.body, encoding=request.encoding), MultiValueDict()
+    except (MultiPartParserError, RequestDataTooBig) as exc:
+        raise BadBody(f"Could not read the form: {exc}") from exc
     return QueryDict(), MultiValueDict()
 
 

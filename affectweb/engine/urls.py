@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from affectweb.engine import views
+from affectweb.engine import api, entry_views, views
 
 app_name = "engine"
 
@@ -21,12 +21,13 @@ urlpatterns = [
     *resource("jobs/<int:job_id>/requeue", views.requeue, "requeue"),
     # The vendor's client appended "/requeue" to the job URL; to our old URLs, that is "//".
     path("jobs/<int:job_id>//requeue", views.requeue),
-    *resource("entries/<int:entry_id>", views.entry, "entry"),
-    *resource("entries/<int:entry_id>/annotations", views.annotations, "annotations"),
-    *resource("annotations/<int:annotation_id>", views.annotation, "annotation"),
-    *resource("representations/<int:rep_id>", views.representation, "representation"),
+    *resource("entries/<int:entry_id>", entry_views.entry, "entry"),
+    *resource("entries/<int:entry_id>/annotations", entry_views.annotations, "annotations"),
+    *resource("entries/<int:entry_id>/representations", entry_views.representations, "representations"),
+    *resource("annotations/<int:annotation_id>", entry_views.annotation, "annotation"),
+    *resource("representations/<int:rep_id>", entry_views.representation, "representation"),
     *resource("representations/<int:rep_id>/media", views.media, "media"),
     path("download/<str:token>", views.download, name="download"),
     # API clients parse JSON errors, not the site's HTML 404 page.
-    re_path(r"", views.not_found),
+    re_path(r"", api.not_found),
 ]
