@@ -38,7 +38,7 @@ def sync_annotations(media_id: int, attempt: int = 0) -> int:
     done = 0
     for annotation in pending:
         try:
-            client.annotate(media.job_url, annotation.key, annotation.value, SOURCE)
+            client.annotate(client.input_annotations_url(media.job_url), annotation.key, annotation.value, SOURCE)
         except ProviderError:
             break
         Annotation.objects.filter(pk=annotation.pk, value=annotation.value).update(synced=True)

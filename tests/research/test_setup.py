@@ -113,12 +113,13 @@ def engine():
 
 def test_the_client_posts_an_annotation_to_the_jobs_input_entry(engine):
     client = MediaApiClient(f"{engine}/", "u", "p")
-    assert client.annotate(f"{engine}/jobs/7/", "age", "30-49", "affectweb") == "/annotations/1/"
+    url = client.input_annotations_url(f"{engine}/jobs/7/")
+    assert client.annotate(url, "age", "30-49", "affectweb").url == f"{engine}/annotations/1/"
     path, body, auth = _Engine.posted[0]
     assert path == "/entries/3/annotations/" and auth.startswith("Basic ")
     assert body == {"annotation": {"key": "age", "value": "30-49", "source": "affectweb"}}
     with pytest.raises(ProviderError):
-        client.annotate(f"{engine}/jobs/8/", "age", "1")
+        client.input_annotations_url(f"{engine}/jobs/8/")
 
 
 def test_it_syncs_unsynced_annotations_once(engine, study):
