@@ -46,6 +46,7 @@ class FakeJob:
     name: str
     filename: str
     size: int
+    outcome: str = "done"  # decided when the run starts: at upload, and at each requeue
     polls: int = 0
     requeued: int = 0
     annotations: list[dict] = field(default_factory=list)
@@ -130,7 +131,7 @@ class ProviderHandler(_Handler):
     def _job_json(self, job: FakeJob) -> dict:
         state = self.server.state
         done = job.polls >= state.polls_to_done
-        status = state.outcome if done else ("working" if job.polls else "queued")
+        status = job.outcome if done else ("working" if job.polls else "queued")
         data = {
             "self": f"{self._base()}/jobs/{job.id}", "status": status, "name": job.name,
             "author": state.username, "updated": "20261124T04:00:00Z", "published": "20261124T04:00:00Z",
@@ -179,7 +180,7 @@ class ProviderHandler(_Handler):
         if job is None or not state.requeue_supported:
             self._json(404, {"error": "not found"})
             return
-        job.polls, job.requeued = 0, job.requeued + 1
+        job.polls, job.requeued, job.outcome = 0, job.requeued + 1, state.outcome
         self._json(200, self._job_json(job))
 
     def _annotate(self, job: FakeJob, body: bytes) -> None:
@@ -230,7 +231,7 @@ class ProviderHandler(_Handler):
             return
         name = fields["entry_job[name]"].get_content().strip() if "entry_job[name]" in fields else "multiface"
         with state.lock:
-            job = FakeJob(len(state.jobs) + 1, name, upload.get_filename(), len(upload.get_content()))
+            job = FakeJob(len(state.jobs) + 1, name, upload.get_filename(), len(upload.get_content()), state.outcome)
             state.jobs[job.id] = job
         self._json(201, self._job_json(job), {"Location": f"{state.jobs_path}/{job.id}"})
 
