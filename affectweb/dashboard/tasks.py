@@ -48,6 +48,17 @@ def enqueue_in(delay: float, func, *args) -> None:
     _queue().enqueue_in(timedelta(seconds=delay), func, *args)
 
 
+def enqueue_at_most_every(seconds: int, func, *args) -> bool:
+    """Run `func(*args)` unless the same call was enqueued less than `seconds` ago, by
+    any process (a key in the shared Redis); True when it was enqueued now."""
+    queue = _queue()
+    key = f"affectweb:once:{func.__module__}.{func.__qualname__}:{args!r}"
+    if not queue.connection.set(key, 1, nx=True, ex=seconds):
+        return False
+    queue.enqueue(func, *args)
+    return True
+
+
 def enqueue_submit(media_id: int) -> None:
     enqueue(submit, media_id)
 

@@ -25,6 +25,7 @@ from affectweb.research.group import group_data
 from affectweb.research.metrics import requested_metric, study_metrics
 from affectweb.research.models import Alignment, Annotation, Marker, ParticipantLink, Stimulus
 from affectweb.research.questions import as_text, parse_questions
+from affectweb.research.tasks import refresh_study
 
 
 def _owned(model, request: HttpRequest, pk: int):
@@ -37,6 +38,7 @@ def _owned(model, request: HttpRequest, pk: int):
 @require_GET
 def setup(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
+    refresh_study(study.pk)
     media = list(study.media.select_related("alignment").order_by("pk"))
     notes: dict[int, list[Annotation]] = {}
     for a in Annotation.objects.filter(media__study=study):
@@ -175,6 +177,7 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def group_page(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
+    refresh_study(study.pk)  # annotations are its grouping keys
     metrics = study_metrics(study)
     metric = DEFAULT_METRIC if DEFAULT_METRIC in metrics else (metrics[0] if metrics else "")
     stimulus = Stimulus.objects.filter(study=study).first()
