@@ -38,9 +38,11 @@ def _open(path: str | os.PathLike):
     try:
         container = av.open(os.fspath(path), metadata_errors="ignore")
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        # FFmpeg's own words, without the path it quotes (a server path is no one's business).
+        reason = getattr(exc, "strerror", None) or exc
         raise MediaError(
             f"{name} is not a video or image we can read; it may be truncated or in an "
-            f"unsupported format ({exc})"
+            f"unsupported format ({reason})"
         ) from exc
     if not container.streams.video:
         container.close()

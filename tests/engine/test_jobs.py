@@ -78,6 +78,7 @@ def test_it_judges_media_by_content_not_name(api, media_root):
     response = post_job(api, SimpleUploadedFile("notes.mp4", b"shopping list\n" * 100))
     assert response.status_code == 400
     assert response.json()["error"].startswith("notes.mp4 is not a video or image we can read")
+    assert "/" not in response.json()["error"]  # no server path in it
     assert not Job.objects.exists()
     assert stored_files(media_root) == []  # nothing stored for a rejected upload
 
