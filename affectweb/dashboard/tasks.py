@@ -81,6 +81,12 @@ def _load(media_id: int) -> Media | None:
     return media
 
 
+def _with_job(media_id: int) -> Media | None:
+    """The media, if it still needs work and has a job at its provider."""
+    media = _load(media_id)
+    return media if media is not None and media.job_url else None
+
+
 def submit(media_id: int) -> None:
     media = _load(media_id)
     if media is None or media.job_url:  # a re-delivered job must not upload twice
@@ -101,8 +107,8 @@ def submit(media_id: int) -> None:
 def poll(media_id: int, checks: int = 0, rerun_failed: bool = False) -> None:
     """Check the job once; ingest it when done, else look again a little later.
     `rerun_failed` (Retry): a job that failed at the provider is run there again."""
-    media = _load(media_id)
-    if media is None or not media.job_url:
+    media = _with_job(media_id)
+    if media is None:
         return
     client = media.provider.client()
     try:
@@ -192,12 +198,11 @@ def forget_job(provider_id: int, job_url: str, failures: int = 0) -> None:
 def rerun(media_id: int) -> None:
     """Run the media's job again at the provider (requeue), without uploading the file.
     A provider that no longer has the job, or cannot requeue, gets the file anew."""
-    media = _load(media_id)
-    if media is None or not media.job_url:
+    media = _with_job(media_id)
+    if media is None:
         return
-    client = media.provider.client()
     try:
-        job = client.requeue(media.job_url)
+        job = media.provider.client().requeue(media.job_url)
     except ConflictError:  # it is being analysed there already (requeued by someone else)
         enqueue(poll, media_id)
         return

@@ -8,14 +8,18 @@ from tests.dashboard.live import wait_until_analysed
 from tests.factories import StudyFactory, UserFactory
 
 
-def test_it_analyses_an_upload_with_the_bundled_engine(client, worker, assets_dir):
+def _uploaded_and_analysed(client, path) -> Media:
+    """`path` uploaded by a new researcher (logged in on `client`), once analysed."""
     user = UserFactory()
-    study = StudyFactory(owner=user)
     client.force_login(user)
-    assert upload(client, study, assets_dir / "fixtures/single_face.mp4")["ok"]
-
+    assert upload(client, StudyFactory(owner=user), path)["ok"]
     media = wait_until_analysed()
     assert media.status == "done", media.error
+    return media
+
+
+def test_it_analyses_an_upload_with_the_bundled_engine(client, worker, assets_dir):
+    media = _uploaded_and_analysed(client, assets_dir / "fixtures/single_face.mp4")
     assert media.job_url.startswith(media.provider.index_url)
     assert media.faces.count() >= 1 and "joy" in media.metric_names
     face = media.faces.first()
@@ -31,12 +35,7 @@ def test_it_analyses_an_upload_with_the_bundled_engine(client, worker, assets_di
 
 
 def test_re_analyse_runs_the_same_engine_job_again(client, worker, assets_dir):
-    user = UserFactory()
-    study = StudyFactory(owner=user)
-    client.force_login(user)
-    assert upload(client, study, assets_dir / "fixtures/single_face.jpg")["ok"]
-    media = wait_until_analysed()
-    assert media.status == "done", media.error
+    media = _uploaded_and_analysed(client, assets_dir / "fixtures/single_face.jpg")
     job = EngineJob.objects.get()
     first_result = job.entry(Entry.Role.RESULT).pk
     first_run = job.updated

@@ -93,12 +93,17 @@ def test_it_keeps_the_providers_error_and_retry_runs_the_job_again_there(media, 
     assert _refresh(media).status == "done" and media.faces.count() == 2
 
 
-def test_retry_of_a_job_that_finished_meanwhile_just_ingests_it(media, fake, redis_db):
+def _given_up(media, fake) -> None:
+    """Submitted, then unreachable at every poll past the retry budget: the media is in error."""
     tasks.submit(media.pk)
     fake.fault("/jobs/", "500", count=100)
     for _ in range(tasks.RETRY_BUDGET + 1):
         tasks.poll(media.pk, 1)
     assert _refresh(media).status == "error"
+
+
+def test_retry_of_a_job_that_finished_meanwhile_just_ingests_it(media, fake, redis_db):
+    _given_up(media, fake)
     fake.state.faults.clear()
     fake.state.jobs[1].polls = 5  # the provider finished while we could not reach it
     redis_db.flushall()
@@ -130,38 +135,35 @@ def test_reanalyse_requeues_the_job_and_replaces_the_results(media, fake, redis_
     assert _refresh(media).status == "done" and media.faces.count() == 1 and media.result_sha256 != old_sha
 
 
-def test_reanalyse_uploads_again_when_the_provider_cannot_requeue(media, fake, redis_db):
+def _reanalysed(media, redis_db) -> None:
+    """A submitted media, marked done, then Re-analysed: its `rerun` is waiting."""
     tasks.submit(media.pk)
-    old_url = _refresh(media).job_url
     Media.objects.filter(pk=media.pk).update(status="done")
     _scheduled(redis_db)
-    fake.state.requeue_supported = False
     tasks.reanalyse(_refresh(media))
     assert _queued(redis_db) == [("rerun", (media.pk,))]
+
+
+def test_reanalyse_uploads_again_when_the_provider_cannot_requeue(media, fake, redis_db):
+    _reanalysed(media, redis_db)
+    old_url = media.job_url
+    fake.state.requeue_supported = False
     tasks.rerun(media.pk)
     assert _refresh(media).job_url == ""
     assert _queued(redis_db) == [("forget_job", (media.provider_id, old_url)), ("submit", (media.pk,))]
 
 
 def test_reanalyse_of_a_job_already_running_there_just_polls(media, fake, redis_db):
-    tasks.submit(media.pk)
-    Media.objects.filter(pk=media.pk).update(status="done")
-    _scheduled(redis_db)
+    _reanalysed(media, redis_db)
     fake.fault("/jobs/1/requeue", "409")
-    tasks.reanalyse(_refresh(media))
-    assert _queued(redis_db) == [("rerun", (media.pk,))]
     tasks.rerun(media.pk)
     assert _queued(redis_db) == [("poll", (media.pk,))]
     assert _refresh(media).status == "queued" and media.error == ""
 
 
 def test_reanalyse_retries_a_requeue_that_failed_in_transit(media, fake, redis_db):
-    tasks.submit(media.pk)
-    Media.objects.filter(pk=media.pk).update(status="done")
-    _scheduled(redis_db)
+    _reanalysed(media, redis_db)
     fake.fault("/jobs/1/requeue", "500")
-    tasks.reanalyse(_refresh(media))
-    assert _queued(redis_db) == [("rerun", (media.pk,))]
     tasks.rerun(media.pk)
     assert _refresh(media).failures == 1
     assert _scheduled(redis_db) == [("rerun", (media.pk,))]
@@ -185,11 +187,7 @@ def test_it_backs_off_on_transient_failures_and_honours_throttling(media, fake, 
 
 
 def test_it_gives_up_after_the_retry_budget(media, fake, redis_db):
-    tasks.submit(media.pk)
-    fake.fault("/jobs/", "500", count=100)
-    for _ in range(tasks.RETRY_BUDGET + 1):
-        tasks.poll(media.pk, 1)
-    assert _refresh(media).status == "error"
+    _given_up(media, fake)
     assert media.error == f"The provider failed (HTTP 500). (gave up after {tasks.RETRY_BUDGET + 1} attempts)"
     assert media.job_url  # the job may still finish: Retry resumes polling it
     fake.state.faults.clear()
