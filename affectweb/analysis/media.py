@@ -26,6 +26,12 @@ IMAGE_CODECS = frozenset({"mjpeg", "png", "gif", "webp", "bmp", "tiff", "jpeg200
 MAX_CONSECUTIVE_ERRORS = 25  # undecodable packets in a row before we give up on a file
 
 
+def _reason(exc: Exception) -> str:
+    """FFmpeg's reason without its error number or the file's path: the message reaches
+    people who uploaded a file, not the server's folders."""
+    return str(getattr(exc, "strerror", None) or "its header cannot be read").lower()
+
+
 def _open(path: str | os.PathLike):
     """Open a container, turning every way of failing into a readable `MediaError`."""
     name = os.path.basename(os.fspath(path))
@@ -38,11 +44,9 @@ def _open(path: str | os.PathLike):
     try:
         container = av.open(os.fspath(path), metadata_errors="ignore")
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        # FFmpeg's own words, without the path it quotes (a server path is no one's business).
-        reason = getattr(exc, "strerror", None) or exc
         raise MediaError(
             f"{name} is not a video or image we can read; it may be truncated or in an "
-            f"unsupported format ({reason})"
+            f"unsupported format ({_reason(exc)})"
         ) from exc
     if not container.streams.video:
         container.close()
@@ -84,7 +88,7 @@ def probe(path: str | os.PathLike) -> MediaInfo:
         try:
             first = next(container.decode(stream), None)
         except av.FFmpegError as exc:
-            raise MediaError(f"{name}: the first picture cannot be decoded ({exc})") from exc
+            raise MediaError(f"{name}: the first picture cannot be decoded ({_reason(exc)})") from exc
         if first is None:
             raise MediaError(f"{name} holds no decodable picture; it may be truncated")
         rotation = _clockwise(first, stream)
