@@ -40,6 +40,14 @@ class NotFoundError(ProviderError):
     """404/410: the URL we hold is gone (a moved jobs service, a purged job)."""
 
 
+class ConflictError(ProviderError):
+    """409: not now, in this state (e.g. a job that is being analysed)."""
+
+
+class UnsupportedError(ProviderError):
+    """405/501: the provider does not offer this operation."""
+
+
 def backoff(attempt: int, first: float = 2.0, cap: float = 60.0) -> float:
     """Seconds to wait before attempt `attempt` (0-based): 2, 4, 8, … capped."""
     return min(cap, first * 2 ** max(0, attempt))

@@ -18,7 +18,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from affectweb.clients.errors import (  # noqa: F401  (re-exported: callers import them from here)
-    AuthError, NotFoundError, ProviderError, ThrottledError, TransientError, backoff, network_error, retry_after,
+    AuthError, ConflictError, NotFoundError, ProviderError, ThrottledError, TransientError, UnsupportedError,
+    backoff, network_error, retry_after,
 )
 from affectweb.protocols.affectiva import CSV_TYPES, JOB_STATUSES, METRICS_V0, SESSION_V0
 
@@ -43,6 +44,14 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    url: str  # its `self`: DELETE it there
+    key: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Job:
     url: str
     status: str  # one of JOB_STATUSES
@@ -50,6 +59,7 @@ class Job:
     progress: float | None  # 0.0–1.0 when the provider reports it
     error: str | None
     results: tuple[Entry, ...]
+    annotations_url: str | None = None  # of the input entry
 
     def best_result(self) -> Representation | None:
         """The representation to ingest, preferring the richest format."""
@@ -74,6 +84,8 @@ def _parse_job(data: Any, url: str) -> Job:
     if not isinstance(data, dict) or data.get("status") not in JOB_STATUSES:
         raise TransientError(f"The provider sent an unreadable job description for {url}.")
     error = data.get("error") or data.get("message")
+    inputs = _entries(data.get("input"))
+    annotations = inputs[0].get("annotations") if inputs else None
     return Job(
         url=data.get("self") or url,
         status=data["status"],
@@ -81,14 +93,19 @@ def _parse_job(data: Any, url: str) -> Job:
         progress=_fraction(data.get("progress")),
         error=str(error) if error else None,
         results=tuple(_parse_entries(data.get("result"))),
+        annotations_url=urljoin(url, annotations) if isinstance(annotations, str) else None,
     )
 
 
-def _parse_entries(value: Any) -> list[Entry]:
+def _entries(value: Any) -> list[dict]:
     # Seen both as one entry object and as a list of entries.
     items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _parse_entries(value: Any) -> list[Entry]:
     entries = []
-    for item in items:
+    for item in _entries(value):
         reps = tuple(
             Representation(str(r.get("content_type", "")), str(r.get("file_name", "")), r["media"])
             for r in item.get("representations") or []
@@ -204,6 +221,10 @@ class MediaApiClient:
             raise AuthError("The provider refused our credentials (check the user name and password).")
         if code in (404, 410):
             raise NotFoundError(f"The provider no longer knows {url} (HTTP {code}).")
+        if code == 409:
+            raise ConflictError(f"The provider cannot do that now (HTTP 409 for {url}).")
+        if code in (405, 501):
+            raise UnsupportedError(f"The provider does not support this (HTTP {code} for {url}).")
         if code == 429:
             raise ThrottledError("The provider asks us to slow down.", retry_after(response))
         if code >= 500 or code == 408:
@@ -281,12 +302,37 @@ class MediaApiClient:
             response.close()
         return size
 
-    def annotate(self, job_url: str, key: str, value: str, source: str = "") -> str:
-        """Add a key/value to the job's input entry (its `annotations` URL); return its URL."""
-        _, job = self._json("GET", job_url)
-        url = (job.get("input") or {}).get("annotations") if isinstance(job, dict) else None
-        if not isinstance(url, str):
+    def requeue(self, job_url: str) -> Job:
+        """Run the job again at the provider (`<job URL>/requeue`, the one URL the
+        vendor's clients joined themselves). ConflictError while it is being analysed."""
+        url = job_url.rstrip("/") + "/requeue"  # a job URL we stored with a trailing slash
+        _, body = self._json("POST", url)
+        return _parse_job(body, job_url)
+
+    def input_annotations_url(self, job_url: str) -> str:
+        """The `annotations` URL of the job's input entry."""
+        url = self.job(job_url).annotations_url
+        if url is None:
             raise ProviderError(f"The job at {job_url} names no annotations URL for its input.")
+        return url
+
+    def annotations(self, url: str) -> list[Annotation]:
+        """The annotations at an entry's `annotations` URL."""
+        _, data = self._json("GET", url)
+        if not isinstance(data, list):
+            raise TransientError(f"The provider sent an unreadable annotation list from {url}.")
+        return [
+            Annotation(urljoin(url, a["self"]), str(a.get("key", "")), str(a.get("value", "")), str(a.get("source") or ""))
+            for a in data if isinstance(a, dict) and isinstance(a.get("self"), str)
+        ]
+
+    def annotate(self, url: str, key: str, value: str, source: str = "") -> Annotation:
+        """Add a key/value at an entry's `annotations` URL; return it as stored there."""
         body = {"annotation": {"key": key[:255], "value": value[:255], "source": source[:255]}}
-        _, data = self._json("POST", urljoin(job_url, url), json=body)
-        return str(data.get("self", "")) if isinstance(data, dict) else ""
+        _, data = self._json("POST", url, json=body)
+        if not isinstance(data, dict) or not isinstance(data.get("self"), str):
+            raise TransientError(f"The provider answered the annotation at {url} without its URL.")
+        return Annotation(urljoin(url, data["self"]), key[:255], value[:255], source[:255])
+
+    def delete_annotation(self, url: str) -> None:
+        self._request("DELETE", url).close()

@@ -4,6 +4,8 @@ Each job does one step and, when there is more to wait for, schedules the next o
 with `enqueue_in` (workers run `--with-scheduler`), so no worker ever sleeps on a
 provider. Transient failures count against a retry budget; after it, or after a
 permanent failure, the media shows the error and the researcher gets a Retry button.
+Retry and Re-analyse run the job again where it is (`rerun`: the provider's requeue),
+and upload the file again only when the provider has no job to run.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 
 import django_rq
 
-from affectweb.clients.mediaapi import MediaApiClient, NotFoundError, ProviderError, backoff
+from affectweb.clients.mediaapi import (
+    ConflictError, MediaApiClient, NotFoundError, ProviderError, UnsupportedError, backoff,
+)
 from affectweb.clients.results import ResultError
 from affectweb.dashboard.events import media_ingested
 from affectweb.dashboard.ingest import ingest
@@ -44,6 +48,17 @@ def enqueue_in(delay: float, func, *args) -> None:
     _queue().enqueue_in(timedelta(seconds=delay), func, *args)
 
 
+def enqueue_at_most_every(seconds: int, func, *args) -> bool:
+    """Run `func(*args)` unless the same call was enqueued less than `seconds` ago, by
+    any process (a key in the shared Redis); True when it was enqueued now."""
+    queue = _queue()
+    key = f"affectweb:once:{func.__module__}.{func.__qualname__}:{args!r}"
+    if not queue.connection.set(key, 1, nx=True, ex=seconds):
+        return False
+    queue.enqueue(func, *args)
+    return True
+
+
 def enqueue_submit(media_id: int) -> None:
     enqueue(submit, media_id)
 
@@ -66,6 +81,12 @@ def _load(media_id: int) -> Media | None:
     return media
 
 
+def _with_job(media_id: int) -> Media | None:
+    """The media, if it still needs work and has a job at its provider."""
+    media = _load(media_id)
+    return media if media is not None and media.job_url else None
+
+
 def submit(media_id: int) -> None:
     media = _load(media_id)
     if media is None or media.job_url:  # a re-delivered job must not upload twice
@@ -83,10 +104,11 @@ def submit(media_id: int) -> None:
     enqueue_in(backoff(0), poll, media_id, 1)
 
 
-def poll(media_id: int, checks: int = 0) -> None:
-    """Check the job once; ingest it when done, else look again a little later."""
-    media = _load(media_id)
-    if media is None or not media.job_url:
+def poll(media_id: int, checks: int = 0, rerun_failed: bool = False) -> None:
+    """Check the job once; ingest it when done, else look again a little later.
+    `rerun_failed` (Retry): a job that failed at the provider is run there again."""
+    media = _with_job(media_id)
+    if media is None:
         return
     client = media.provider.client()
     try:
@@ -98,8 +120,11 @@ def poll(media_id: int, checks: int = 0) -> None:
         _failed(media, e, poll, media_id, checks)
         return
     if job.status == "error":
-        # The job is finished for good: Retry submits the file anew.
-        _update(media, status=Media.Status.ERROR, job_url="", progress=None,
+        if rerun_failed:
+            rerun(media_id)
+            return
+        # The job is kept at the provider: Retry runs it there again.
+        _update(media, status=Media.Status.ERROR, progress=None,
                 error=job.error or "The provider could not analyse this file.")
         return
     _update(media, status=job.status, progress=job.progress, failures=0)
@@ -170,13 +195,52 @@ def forget_job(provider_id: int, job_url: str, failures: int = 0) -> None:
         enqueue_in(delay, forget_job, provider_id, job_url, failures + 1)
 
 
-def retry(media: Media) -> None:
-    """The researcher's Retry: resume polling a live job, or submit again."""
+def rerun(media_id: int) -> None:
+    """Run the media's job again at the provider (requeue), without uploading the file.
+    A provider that no longer has the job, or cannot requeue, gets the file anew."""
+    media = _with_job(media_id)
+    if media is None:
+        return
+    try:
+        job = media.provider.client().requeue(media.job_url)
+    except ConflictError:  # it is being analysed there already (requeued by someone else)
+        enqueue(poll, media_id)
+        return
+    except (NotFoundError, UnsupportedError):
+        old = media.job_url
+        _update(media, job_url="")
+        enqueue(forget_job, media.provider_id, old)  # if it is still there, it goes
+        enqueue_submit(media_id)
+        return
+    except ProviderError as e:
+        _failed(media, e, rerun, media_id)
+        return
+    _update(media, job_url=job.url, status=Media.Status.QUEUED, progress=None, error="", failures=0)
+    enqueue_in(backoff(0), poll, media_id, 1)
+
+
+def _restart(media: Media) -> None:
     fields = {"status": Media.Status.QUEUED, "error": "", "failures": 0, "progress": None}
     if media.provider_id is None:  # uploaded before a provider was configured
         fields["provider"] = Provider.objects.filter(is_default=True).first()
     _update(media, **fields)
+
+
+def retry(media: Media) -> None:
+    """The researcher's Retry of a failed media: resume polling a live job (a job that
+    failed at the provider runs there again), or submit the file if there is none."""
+    _restart(media)
     if media.job_url:
-        enqueue(poll, media.pk)
+        enqueue(poll, media.pk, 0, True)
+    else:
+        enqueue_submit(media.pk)
+
+
+def reanalyse(media: Media) -> None:
+    """The researcher's Re-analyse of a done or failed media: its job runs again at the
+    provider; the tracks shown stay until the new result replaces them."""
+    _restart(media)
+    if media.job_url:
+        enqueue(rerun, media.pk)
     else:
         enqueue_submit(media.pk)

@@ -22,6 +22,7 @@ media_page = [
 ]
 media_actions = [  # the page's buttons (POST)
     path("retry", media.action, {"do": "retry"}, name="retry"),
+    path("reanalyse", media.action, {"do": "reanalyse"}, name="media_reanalyse"),
     path("tag", media.action, {"do": "tag"}, name="media_tag"),
     path("delete", media.action, {"do": "delete"}, name="media_delete"),
 ]

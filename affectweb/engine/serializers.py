@@ -52,6 +52,7 @@ def entry_json(request: HttpRequest, entry: Entry | None) -> dict | None:
         "published": timestamp(entry.published),
         "updated": timestamp(entry.updated),
         "representations": [representation_json(request, r) for r in entry.representations.all()],
+        "representation_self": url(request, "representations", entry.pk),  # POST adds one
         "annotations": url(request, "annotations", entry.pk),
     }
 

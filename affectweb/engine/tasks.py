@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import django_rq
@@ -67,6 +68,24 @@ OUTPUTS = {
     "current-pack": (("json", METRICS_V0, writers.write_metrics_json), ("csv", CSV, writers.write_csv)),
     "no-op": (),
 }
+
+
+def requeue_job(job: Job) -> bool:
+    """done/error → queued, to run again under the job's current name; False when the
+    job is not done or failed (queued, working, or gone).
+
+    The previous result stays attached, readable, until the next run's result replaces
+    it in one transaction (`_finish`); a run that fails leaves it in place. The attempt
+    count starts again: ENGINE_MAX_ATTEMPTS is per requeue, not per job.
+    """
+    with transaction.atomic():
+        requeued = Job.objects.filter(pk=job.pk, status__in=(Job.Status.DONE, Job.Status.ERROR)).update(
+            status=Job.Status.QUEUED, claim=None, attempts=0, progress=0, error="", heartbeat=None,
+            updated=timezone.now(),
+        )
+        if requeued:
+            transaction.on_commit(partial(enqueue, job))
+    return bool(requeued)
 
 
 def claim(job_id: int) -> uuid.UUID | None:
@@ -161,7 +180,8 @@ def _analyse(job: Job, tmp: Path, progress) -> tuple[SessionResult | None, list[
     if job.name == "no-op":
         return None, []
 
-    rep = job.entry(Entry.Role.INPUT).representations.get()
+    # The input's first representation is the media as uploaded; clients may add others.
+    rep = job.entry(Entry.Role.INPUT).representations.first()
     # The pipeline wants a path; the storage may be remote, so copy the bytes here.
     local = tmp / "input" / Path(rep.file_name).name  # MediaError messages quote the name
     local.parent.mkdir()
@@ -201,12 +221,7 @@ def _finish(job_id: int, token: uuid.UUID, *, error: str = "", outputs=None) -> 
             else:
                 job.status, job.progress = Job.Status.DONE, 100
                 job.warning = "; ".join(result.warnings) if result else ""
-                entry = Entry.objects.create(
-                    account_id=job.account_id, job=job, role=Entry.Role.RESULT,
-                    source=f"affectweb engine ({job.name})",
-                    media_seconds=result.info.duration if result else None,
-                    published=now, updated=now,
-                )
+                entry = _result_entry(job, result, now)
                 Representation.objects.bulk_create(
                     Representation(entry=entry, content_type=ct, file_name=fn, file=name)
                     for ct, fn, name in stored
@@ -218,6 +233,21 @@ def _finish(job_id: int, token: uuid.UUID, *, error: str = "", outputs=None) -> 
         if not attached:
             for _, _, name in stored:
                 default_storage.delete(name)
+
+
+def _result_entry(job: Job, result: SessionResult | None, now) -> Entry:
+    """The job's result entry for a new result: a new one, or (after a requeue) the
+    previous one emptied of its representations, so its URL and annotations stay.
+    Call inside `_finish`'s transaction: the old files go only once it commits."""
+    fields = {"source": f"affectweb engine ({job.name})",
+              "media_seconds": result.info.duration if result else None, "updated": now}
+    entry, created = Entry.objects.update_or_create(
+        job=job, role=Entry.Role.RESULT, defaults=fields,
+        create_defaults={**fields, "account_id": job.account_id, "published": now},
+    )
+    if not created:
+        entry.representations.all().delete()  # their files are removed on commit (signals)
+    return entry
 
 
 def sweep(stale: timedelta | None = None) -> dict[str, int]:

@@ -1,7 +1,8 @@
-"""Checking an uploaded file before a job is accepted: size, content, duration, frame size."""
+"""Checking an uploaded file before it is accepted: size, content, duration, frame size."""
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import tempfile
 from contextlib import contextmanager
@@ -9,10 +10,15 @@ from pathlib import Path
 from typing import Iterator
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from affectweb.analysis.media import probe
 from affectweb.analysis.types import MediaError, MediaInfo
+from affectweb.engine.models import store
+from affectweb.engine.params import BadBody, form_fields
 
 
 class Rejected(Exception):
@@ -34,6 +40,37 @@ def check_length(content_length: str | None) -> None:
     # Room for the multipart envelope around the file.
     if length > settings.MAX_UPLOAD_BYTES + 1024 * 1024:
         raise Rejected(413, f"The upload is larger than the limit of {_megabytes(settings.MAX_UPLOAD_BYTES)}.")
+
+
+def read_form(request: HttpRequest) -> tuple[QueryDict, MultiValueDict]:
+    """The fields and files of an upload, of any method; an oversized or unreadable
+    body is Rejected (an oversized one before it is read)."""
+    check_length(request.META.get("CONTENT_LENGTH"))
+    try:
+        return form_fields(request)
+    except BadBody as exc:
+        raise Rejected(400, str(exc)) from exc
+
+
+@contextmanager
+def stored_upload(account_id: int, upload: UploadedFile) -> Iterator[str]:
+    """The upload saved through the default storage (models.store), outside any
+    transaction; yields its storage name for the rows that will point at it, and
+    deletes it again if the block raises, so no file is ever left without a row."""
+    name = store(account_id, upload.name, upload)
+    try:
+        yield name
+    except BaseException:
+        default_storage.delete(name)
+        raise
+
+
+def part_type(upload: UploadedFile) -> str:
+    """The content type the part declared; guessed from its file name if it declared none."""
+    declared = (upload.content_type or "").strip()
+    if declared and declared != "application/octet-stream":
+        return declared
+    return mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
 
 
 @contextmanager

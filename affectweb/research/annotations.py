@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from affectweb.dashboard.models import Media
-from affectweb.research.models import Annotation
+from affectweb.research.models import Annotation, RemovedAnnotation
 from affectweb.research.tasks import enqueue_sync
 
 
@@ -20,20 +20,29 @@ def parse_annotations(text: str) -> dict[str, str]:
                 raise ValueError(f"“{line.strip()}” is not key: value.")
             continue
         key, value = (s.strip() for s in line.split(sep, 1))
-        if not key or len(key) > 100 or len(value) > 255:
-            raise ValueError(f"“{line.strip()}”: keys up to 100, values up to 255 characters.")
+        if not key or len(key) > 255 or len(value) > 255:
+            raise ValueError(f"“{line.strip()}”: keys and values up to 255 characters.")
         out[key] = value
     return out
 
 
 def set_annotations(media: Media, values: dict[str, str]) -> None:
-    """Replace a media's annotations; changed ones are synced to the provider."""
+    """Replace a media's annotations; what changed is synced to the provider (removed
+    and changed ones leave their copy there to be deleted)."""
     with transaction.atomic():
-        Annotation.objects.filter(media=media).exclude(key__in=list(values)).delete()
-        for key, value in values.items():
-            row, created = Annotation.objects.get_or_create(media=media, key=key, defaults={"value": value})
-            if not created and row.value != value:
-                row.value, row.synced = value, False
-                row.save(update_fields=["value", "synced"])
-        if Annotation.objects.filter(media=media, synced=False).exists():
+        rows = {row.key: row for row in Annotation.objects.select_for_update().filter(media=media)}
+        gone = [row for key, row in rows.items() if key not in values]
+        changed = [row for key, row in rows.items() if key in values and row.value != values[key]]
+        RemovedAnnotation.objects.bulk_create(
+            RemovedAnnotation(media=media, remote_url=row.remote_url) for row in gone + changed if row.remote_url
+        )
+        Annotation.objects.filter(pk__in=[row.pk for row in gone]).delete()
+        for row in changed:
+            row.value, row.remote_url = values[row.key], ""
+            row.save(update_fields=["value", "remote_url"])
+        new = [Annotation(media=media, key=key, value=value) for key, value in values.items() if key not in rows]
+        # A key a sync pulled in meanwhile takes the researcher's value.
+        Annotation.objects.bulk_create(new, update_conflicts=True, unique_fields=["media", "key"],
+                                       update_fields=["value", "remote_url"])
+        if gone or changed or new:
             transaction.on_commit(lambda: enqueue_sync(media.pk))

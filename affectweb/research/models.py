@@ -20,16 +20,26 @@ class Alignment(models.Model):
 
 
 class Annotation(models.Model):
-    """A key/value about a media's participant (age range, condition …): a grouping key."""
+    """A key/value about a media's participant (age range, condition …): a grouping key.
+    Kept in step with the annotations of the media's job at the provider (tasks.py)."""
 
     media = models.ForeignKey(Media, models.CASCADE, related_name="annotations")
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=255)  # the Media API's limits
     value = models.CharField(max_length=255)
-    synced = models.BooleanField(default=False)  # posted to the provider's entry annotations
+    # Its `self` at the provider; "" until this value is there.
+    remote_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["key"]
         constraints = [models.UniqueConstraint(fields=["media", "key"], name="one_value_per_key")]
+
+
+class RemovedAnnotation(models.Model):
+    """An annotation removed (or changed) here whose copy at the provider is still to be
+    deleted; the next sync deletes it there, and meanwhile does not take it back."""
+
+    media = models.ForeignKey(Media, models.CASCADE, related_name="+")
+    remote_url = models.CharField(max_length=500)
 
 
 class Marker(models.Model):

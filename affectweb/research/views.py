@@ -25,6 +25,7 @@ from affectweb.research.group import GroupQuery, group_data
 from affectweb.research.metrics import requested_metric, study_metrics
 from affectweb.research.models import Alignment, Annotation, Marker, ParticipantLink, Stimulus
 from affectweb.research.questions import as_text, parse_questions
+from affectweb.research.tasks import refresh_study
 
 
 VIEW_LABELS = [("mean", "Mean and 95 % band"), ("individual", "Individual curves"),
@@ -41,6 +42,7 @@ def _owned(model, request: HttpRequest, pk: int):
 @require_GET
 def setup(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
+    refresh_study(study.pk)
     media = list(study.media.select_related("alignment").order_by("pk"))
     notes: dict[int, list[Annotation]] = {}
     for a in Annotation.objects.filter(media__study=study):
@@ -179,6 +181,7 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def group_page(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study(request, pk)
+    refresh_study(study.pk)  # annotations are its grouping keys
     metrics = study_metrics(study)
     metric = request.GET.get("metric")  # a pasted or restored view shows what it showed
     if metric not in metrics:

@@ -35,6 +35,16 @@ def test_it_rejects_a_text_file_named_mp4(text_named_mp4):
         probe(text_named_mp4)
 
 
+def test_a_text_file_named_jpg_is_refused_in_plain_words(tmp_path):
+    # FFmpeg opens it as an image and fails on the first picture; its reason comes through
+    # without the error number or the function that said it.
+    path = tmp_path / "notes.jpg"
+    path.write_bytes(b"shopping list\n" * 50)
+    with pytest.raises(MediaError) as err:
+        probe(path)
+    assert str(err.value) == "notes.jpg: the first picture cannot be decoded (invalid data found when processing input)"
+
+
 def test_it_rejects_a_missing_file(tmp_path):
     with pytest.raises(MediaError, match="cannot read"):
         probe(tmp_path / "nothing.mp4")

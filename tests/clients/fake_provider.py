@@ -46,7 +46,10 @@ class FakeJob:
     name: str
     filename: str
     size: int
+    outcome: str = "done"  # decided when the run starts: at upload, and at each requeue
     polls: int = 0
+    requeued: int = 0
+    annotations: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +64,8 @@ class State:
     faults: list[Fault] = field(default_factory=list)
     jobs: dict[int, FakeJob] = field(default_factory=dict)
     jobs_path: str = "/jobs"
+    requeue_supported: bool = True  # False: a server without `<job>/requeue` (it answers 404)
+    annotation_ids: int = 0
     storage_auth: list[str | None] = field(default_factory=list)  # Authorization seen by storage
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -126,12 +131,13 @@ class ProviderHandler(_Handler):
     def _job_json(self, job: FakeJob) -> dict:
         state = self.server.state
         done = job.polls >= state.polls_to_done
-        status = state.outcome if done else ("working" if job.polls else "queued")
+        status = job.outcome if done else ("working" if job.polls else "queued")
         data = {
             "self": f"{self._base()}/jobs/{job.id}", "status": status, "name": job.name,
             "author": state.username, "updated": "20261124T04:00:00Z", "published": "20261124T04:00:00Z",
             "progress": min(100, 100 * job.polls // state.polls_to_done),  # percent, as our engine
-            "input": [{"self": f"{self._base()}/entries/in{job.id}", "representations": []}],
+            "input": [{"self": f"{self._base()}/entries/in{job.id}", "representations": [],
+                       "annotations": f"/entries/in{job.id}/annotations"}],  # relative: resolved by clients
         }
         if status == "error":
             data["error"] = "No decodable video stream."
@@ -157,14 +163,60 @@ class ProviderHandler(_Handler):
             self._json(200, self._job_json(job))
         elif len(parts) == 3 and parts[0] == "media" and parts[2] in state.results:
             self._send(302, headers={"Location": f"{self.server.storage_url}/blob/{parts[1]}/{parts[2]}"})
+        elif (job := self._annotated_job(parts)) is not None:
+            self._json(200, job.annotations)
         else:
             self._json(404, {"error": "not found"})
+
+    def _annotated_job(self, parts: list[str]) -> FakeJob | None:
+        """The job whose input's annotations URL this is (entries/in<id>/annotations)."""
+        if len(parts) == 3 and parts[0] == "entries" and parts[1].startswith("in") and parts[2] == "annotations":
+            return self.server.state.jobs.get(int(parts[1][2:]))
+        return None
+
+    def _requeue(self, parts: list[str]) -> None:
+        state = self.server.state
+        job = state.jobs.get(int(parts[1])) if parts[1].isdigit() else None
+        if job is None or not state.requeue_supported:
+            self._json(404, {"error": "not found"})
+            return
+        job.polls, job.requeued, job.outcome = 0, job.requeued + 1, state.outcome
+        self._json(200, self._job_json(job))
+
+    def _annotate(self, job: FakeJob, body: bytes) -> None:
+        state = self.server.state
+        with state.lock:
+            state.annotation_ids += 1
+            created = {"self": f"{self._base()}/annotations/{state.annotation_ids}", "author": state.username,
+                       **json.loads(body)["annotation"]}
+            job.annotations.append(created)
+        self._json(201, created)
+
+    def do_DELETE(self):
+        state = self.server.state
+        state.requests.append(("DELETE", self.path))
+        if self._fault() or not self._authorized():
+            return
+        for job in state.jobs.values():
+            found = [a for a in job.annotations if a["self"].endswith(self.path)]
+            if found:
+                job.annotations.remove(found[0])
+                self._send(204)
+                return
+        self._json(404, {"error": "not found"})
 
     def do_POST(self):
         state = self.server.state
         state.requests.append(("POST", self.path))
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self._fault() or not self._authorized():
+            return
+        parts = self.path.strip("/").split("/")
+        if len(parts) == 3 and "/" + parts[0] == state.jobs_path and parts[2] == "requeue":
+            self._requeue(parts)
+            return
+        if (job := self._annotated_job(parts)) is not None:
+            self._annotate(job, body)
             return
         if self.path != state.jobs_path:
             self._json(404, {"error": "not found"})
@@ -179,7 +231,7 @@ class ProviderHandler(_Handler):
             return
         name = fields["entry_job[name]"].get_content().strip() if "entry_job[name]" in fields else "multiface"
         with state.lock:
-            job = FakeJob(len(state.jobs) + 1, name, upload.get_filename(), len(upload.get_content()))
+            job = FakeJob(len(state.jobs) + 1, name, upload.get_filename(), len(upload.get_content()), state.outcome)
             state.jobs[job.id] = job
         self._json(201, self._job_json(job), {"Location": f"{state.jobs_path}/{job.id}"})
 

@@ -10,11 +10,14 @@ from affectweb.clients.mediaapi import (
 from tests.clients.fake_provider import session_json
 
 
-def _run_job(client, video):
-    job = client.submit(video)
+def _finished(client, job):
     while job.status not in ("done", "error"):
         job = client.job(job.url)
     return job
+
+
+def _run_job(client, video):
+    return _finished(client, client.submit(video))
 
 
 def test_it_discovers_submits_polls_and_downloads(client, provider, video):
@@ -122,3 +125,50 @@ def test_it_reads_progress_as_percent_or_fraction(reported, fraction):
 
 def test_it_backs_off_exponentially_with_a_cap():
     assert [backoff(i) for i in range(7)] == [2, 4, 8, 16, 32, 60, 60]
+
+
+def test_it_requeues_a_job_where_it_is(client, provider, video):
+    job = _run_job(client, video)
+    requeued = client.requeue(job.url + "/")  # a URL stored with a slash still joins cleanly
+    assert requeued.status == "queued" and requeued.url == job.url
+    assert ("POST", "/jobs/1/requeue") in provider.state.requests
+    assert provider.state.jobs[1].requeued == 1 and len(provider.state.jobs) == 1  # nothing uploaded again
+    assert _finished(client, requeued).status == "done"
+
+
+@pytest.mark.parametrize("kind, error", [("409", "ConflictError"), ("405", "UnsupportedError"),
+                                         ("404", "NotFoundError"), ("500", "TransientError")])
+def test_it_tells_why_a_requeue_failed(client, provider, video, kind, error):
+    job = _run_job(client, video)
+    provider.fault("/jobs/1/requeue", kind)
+    with pytest.raises(ProviderError) as err:
+        client.requeue(job.url)
+    assert type(err.value).__name__ == error
+
+
+def test_a_provider_without_requeue_answers_not_found(client, provider, video):
+    provider.state.requeue_supported = False
+    with pytest.raises(NotFoundError):
+        client.requeue(_run_job(client, video).url)
+
+
+def test_it_lists_adds_and_deletes_annotations(client, provider, video):
+    job = client.submit(video)
+    url = client.input_annotations_url(job.url)
+    assert url == provider.index_url + "entries/in1/annotations"  # the relative URL, resolved
+    assert client.annotations(url) == []
+    added = client.annotate(url, "age", "30-49", "affectweb")
+    assert added.url.startswith("http://") and (added.key, added.value, added.source) == ("age", "30-49", "affectweb")
+    assert client.annotations(url) == [added]
+    client.delete_annotation(added.url)
+    assert client.annotations(url) == []
+    with pytest.raises(NotFoundError):
+        client.delete_annotation(added.url)
+
+
+def test_it_reads_a_garbled_annotation_list_as_transient(client, provider, video):
+    job = client.submit(video)
+    url = client.input_annotations_url(job.url)
+    provider.fault("/entries/", "malformed")
+    with pytest.raises(TransientError):
+        client.annotations(url)

@@ -19,7 +19,7 @@ def test_it_answers_404_for_another_users_objects(client, analysed, other, page)
     assert client.get(page.format(m=analysed.pk, s=analysed.study_id)).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["/media/{m}/retry", "/studies/{s}/upload"])
+@pytest.mark.parametrize("page", ["/media/{m}/retry", "/media/{m}/reanalyse", "/studies/{s}/upload"])
 def test_it_answers_404_to_posts_on_another_users_objects(client, analysed, other, page):
     client.force_login(other)
     assert client.post(page.format(m=analysed.pk, s=analysed.study_id)).status_code == 404

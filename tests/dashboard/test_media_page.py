@@ -3,10 +3,12 @@ import json
 import numpy as np
 import pytest
 from django.contrib.staticfiles import finders
+from django_rq import get_queue
 
 from affectweb.protocols.affectiva import SESSION_V0
 from affectweb.dashboard.series import MAX_POINTS
 from tests.dashboard.helpers import ingest_bytes
+from affectweb.dashboard.models import Media
 from tests.factories import MediaFactory
 
 
@@ -147,3 +149,27 @@ def test_it_offers_retry_for_failed_media(alice, study, redis_db):
     assert alice.post(f"/media/{media.pk}/retry").status_code == 302
     media.refresh_from_db()
     assert media.status == "queued" and media.error == ""
+
+
+@pytest.mark.parametrize("status, offered", [("done", True), ("error", True), ("queued", False), ("working", False)])
+def test_it_offers_re_analyse_for_finished_media(alice, study, status, offered):
+    media = MediaFactory(study=study, status=status)
+    html = alice.get(f"/media/{media.pk}/").content.decode()
+    assert (f'action="/media/{media.pk}/reanalyse"' in html) is offered
+
+
+def test_re_analyse_requeues_at_the_provider_and_keeps_the_results_shown(alice, analysed, redis_db):
+    Media.objects.filter(pk=analysed.pk).update(job_url="http://provider.example/jobs/4")
+    response = alice.post(f"/media/{analysed.pk}/reanalyse", follow=True)
+    assert "analysis restarted" in response.content.decode()
+    analysed.refresh_from_db()
+    assert analysed.status == "queued" and analysed.faces.count() == 2
+    assert [j.func_name for j in get_queue("default").get_jobs()] == ["affectweb.dashboard.tasks.rerun"]
+    assert alice.get(f"/media/{analysed.pk}/reanalyse").status_code == 405
+
+
+def test_re_analyse_does_nothing_to_media_in_flight(alice, study, redis_db):
+    media = MediaFactory(study=study, status="working", job_url="http://provider.example/jobs/5")
+    alice.post(f"/media/{media.pk}/reanalyse")
+    media.refresh_from_db()
+    assert media.status == "working" and get_queue("default").get_jobs() == []

@@ -8,7 +8,7 @@ from django_rq import get_queue
 
 from affectweb.dashboard import tasks
 from affectweb.dashboard.models import Media
-from tests.clients.fake_provider import FakeProvider
+from tests.clients.fake_provider import FakeProvider, session_json
 from tests.factories import MediaFactory, ProviderFactory
 
 
@@ -60,18 +60,113 @@ def test_it_submits_polls_and_ingests(media, fake, redis_db):
     assert fake.state.storage_auth == [None]  # the redirected download carried no credentials
 
 
-def test_it_keeps_the_providers_error_and_retries_with_a_new_job(media, fake, redis_db):
+def _queued(redis_db) -> list[tuple]:
+    """The jobs waiting on the dashboard's queue now (then forgotten)."""
+    out = [(j.func_name.rsplit(".", 1)[1], j.args) for j in get_queue(tasks.QUEUE).get_jobs()]
+    redis_db.flushall()
+    return out
+
+
+def _run_queued(redis_db) -> None:
+    """Do what a worker would with the jobs waiting now (not the scheduled ones)."""
+    for job in get_queue(tasks.QUEUE).get_jobs():
+        job.perform()
+        get_queue(tasks.QUEUE).remove(job)
+
+
+def test_it_keeps_the_providers_error_and_retry_runs_the_job_again_there(media, fake, redis_db):
     fake.state.outcome = "error"
     fake.state.polls_to_done = 1
     tasks.submit(media.pk)
     tasks.poll(media.pk, 1)
     assert _refresh(media).status == "error" and media.error == "No decodable video stream."
-    assert media.job_url == ""
+    assert media.job_url.endswith("/jobs/1")  # kept: the job can run again where it is
     _scheduled(redis_db)
 
+    fake.state.outcome = "done"  # e.g. the provider's models were fixed
     tasks.retry(media)
     assert _refresh(media).status == "queued" and media.error == ""
-    assert [j.func_name for j in get_queue(tasks.QUEUE).get_jobs()] == ["affectweb.dashboard.tasks.submit"]
+    _run_queued(redis_db)  # poll(rerun_failed) sees the failure and requeues
+    assert fake.state.jobs[1].requeued == 1 and len(fake.state.jobs) == 1  # not uploaded again
+    assert _scheduled(redis_db) == [("poll", (media.pk, 1))]
+    tasks.poll(media.pk, 1)
+    assert _refresh(media).status == "done" and media.faces.count() == 2
+
+
+def _given_up(media, fake) -> None:
+    """Submitted, then unreachable at every poll past the retry budget: the media is in error."""
+    tasks.submit(media.pk)
+    fake.fault("/jobs/", "500", count=100)
+    for _ in range(tasks.RETRY_BUDGET + 1):
+        tasks.poll(media.pk, 1)
+    assert _refresh(media).status == "error"
+
+
+def test_retry_of_a_job_that_finished_meanwhile_just_ingests_it(media, fake, redis_db):
+    _given_up(media, fake)
+    fake.state.faults.clear()
+    fake.state.jobs[1].polls = 5  # the provider finished while we could not reach it
+    redis_db.flushall()
+    tasks.retry(media)
+    _run_queued(redis_db)
+    assert _refresh(media).status == "done" and fake.state.jobs[1].requeued == 0
+
+
+def test_reanalyse_requeues_the_job_and_replaces_the_results(media, fake, redis_db):
+    tasks.submit(media.pk)
+    tasks.poll(media.pk, 1)
+    tasks.poll(media.pk, 2)
+    assert _refresh(media).status == "done" and media.faces.count() == 2
+    old_sha = media.result_sha256
+    _scheduled(redis_db)
+
+    fake.state.results = {"json": ("application/vnd.affectiva.session.v0+json", session_json(frames=20, faces=1))}
+    tasks.reanalyse(media)
+    assert _refresh(media).status == "queued"
+    assert media.faces.count() == 2  # the old results stay until the new ones arrive
+    assert _queued(redis_db) == [("rerun", (media.pk,))]
+    tasks.rerun(media.pk)
+    assert fake.state.jobs[1].requeued == 1 and len(fake.state.jobs) == 1
+    assert [r for r in fake.state.requests if r[0] == "POST"] == [("POST", "/jobs"), ("POST", "/jobs/1/requeue")]
+    assert _scheduled(redis_db) == [("poll", (media.pk, 1))]
+    tasks.poll(media.pk, 1)
+    assert _refresh(media).status == "working"
+    tasks.poll(media.pk, 2)
+    assert _refresh(media).status == "done" and media.faces.count() == 1 and media.result_sha256 != old_sha
+
+
+def _reanalysed(media, redis_db) -> None:
+    """A submitted media, marked done, then Re-analysed: its `rerun` is waiting."""
+    tasks.submit(media.pk)
+    Media.objects.filter(pk=media.pk).update(status="done")
+    _scheduled(redis_db)
+    tasks.reanalyse(_refresh(media))
+    assert _queued(redis_db) == [("rerun", (media.pk,))]
+
+
+def test_reanalyse_uploads_again_when_the_provider_cannot_requeue(media, fake, redis_db):
+    _reanalysed(media, redis_db)
+    old_url = media.job_url
+    fake.state.requeue_supported = False
+    tasks.rerun(media.pk)
+    assert _refresh(media).job_url == ""
+    assert _queued(redis_db) == [("forget_job", (media.provider_id, old_url)), ("submit", (media.pk,))]
+
+
+def test_reanalyse_of_a_job_already_running_there_just_polls(media, fake, redis_db):
+    _reanalysed(media, redis_db)
+    fake.fault("/jobs/1/requeue", "409")
+    tasks.rerun(media.pk)
+    assert _queued(redis_db) == [("poll", (media.pk,))]
+    assert _refresh(media).status == "queued" and media.error == ""
+
+
+def test_reanalyse_retries_a_requeue_that_failed_in_transit(media, fake, redis_db):
+    _reanalysed(media, redis_db)
+    fake.fault("/jobs/1/requeue", "500")
+    tasks.rerun(media.pk)
+    assert _refresh(media).failures == 1
+    assert _scheduled(redis_db) == [("rerun", (media.pk,))]
 
 
 def test_it_backs_off_on_transient_failures_and_honours_throttling(media, fake, redis_db):
@@ -92,11 +187,7 @@ def test_it_backs_off_on_transient_failures_and_honours_throttling(media, fake, 
 
 
 def test_it_gives_up_after_the_retry_budget(media, fake, redis_db):
-    tasks.submit(media.pk)
-    fake.fault("/jobs/", "500", count=100)
-    for _ in range(tasks.RETRY_BUDGET + 1):
-        tasks.poll(media.pk, 1)
-    assert _refresh(media).status == "error"
+    _given_up(media, fake)
     assert media.error == f"The provider failed (HTTP 500). (gave up after {tasks.RETRY_BUDGET + 1} attempts)"
     assert media.job_url  # the job may still finish: Retry resumes polling it
     fake.state.faults.clear()

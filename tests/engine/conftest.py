@@ -1,4 +1,5 @@
-"""Engine test helpers: API accounts, an authenticated client, real RQ workers."""
+"""Engine test helpers: API accounts, an authenticated client, real RQ workers, and a
+client over real HTTP against the live server."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import base64
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
+import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -65,7 +68,7 @@ def post_job(api: Client, upload, name: str | None = None):
     data = {"entry_job[input]": upload}
     if name:
         data["entry_job[name]"] = name
-    return api.post("/engine/affectiva/jobs/", data, HTTP_ACCEPT="application/json")
+    return api.post("/engine/affectiva/jobs", data, HTTP_ACCEPT="application/json")
 
 
 class Workers:
@@ -80,6 +83,7 @@ class Workers:
         return proc
 
     kill = staticmethod(kill_worker)
+    stop = staticmethod(stop_worker)
 
     def stop_all(self) -> None:
         for proc in self.procs:
@@ -106,3 +110,48 @@ def wait_for_status(job_id: int, statuses: set[str], timeout: float = 120) -> Jo
 
 def fixture_path(assets_dir: Path, name: str) -> Path:
     return assets_dir / "fixtures" / name
+
+
+@pytest.fixture
+def index_url(live_server, transactional_db, account) -> str:
+    """The one URL a client is configured with, credentials percent-encoded in it."""
+    port = urlsplit(live_server.url).port
+    return f"http://{quote(USERNAME, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{port}/engine/affectiva/"
+
+
+@pytest.fixture
+def session(index_url) -> requests.Session:
+    session = requests.Session()
+    # What the old clients did: take the credentials from the configured URL.
+    session.auth = requests.utils.get_auth_from_url(index_url)
+    session.headers["Accept"] = "application/json"
+    return session
+
+
+def poll(session: requests.Session, job_url: str, timeout: float = 120) -> tuple[dict, list[int]]:
+    """GET the job until it is done or failed; returns it and the progress seen."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while True:
+        response = session.get(job_url)
+        assert response.status_code == 200
+        job = response.json()
+        if job["status"] == "working":
+            seen.append(job["progress"])
+        if job["status"] in ("done", "error"):
+            return job, seen
+        assert job["status"] in ("queued", "working")
+        assert time.monotonic() < deadline, f"job still {job['status']} after {timeout} s"
+        time.sleep(0.2)
+
+
+def check_representation(session: requests.Session, rep: dict) -> bytes:
+    response = session.get(rep["media"], allow_redirects=False)
+    assert response.status_code == 302
+    # Follow the redirect as a browser would: the signed link needs no credentials.
+    download = requests.get(response.headers["Location"])
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == rep["content_type"]
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{rep["file_name"]}"'
+    assert session.get(rep["self"]).json() == rep
+    return download.content

@@ -6,62 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
-from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
 
-from tests.engine.conftest import PASSWORD, USERNAME
+from tests.engine.conftest import check_representation, poll
 
 JOB_NAMES = ["multiface", "sdk-metrics", "no-op", "current-pack"]
-
-
-@pytest.fixture
-def index_url(live_server, transactional_db, account) -> str:
-    """The one URL a client is configured with, credentials percent-encoded in it."""
-    port = urlsplit(live_server.url).port
-    return f"http://{quote(USERNAME, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{port}/engine/affectiva/"
-
-
-@pytest.fixture
-def session(index_url) -> requests.Session:
-    session = requests.Session()
-    # What the old clients did: take the credentials from the configured URL.
-    session.auth = requests.utils.get_auth_from_url(index_url)
-    session.headers["Accept"] = "application/json"
-    return session
-
-
-def poll(session: requests.Session, job_url: str, timeout: float = 120) -> tuple[dict, list[int]]:
-    """GET the job until it is done or failed; returns it and the progress seen."""
-    deadline = time.monotonic() + timeout
-    seen = []
-    while True:
-        response = session.get(job_url)
-        assert response.status_code == 200
-        job = response.json()
-        if job["status"] == "working":
-            seen.append(job["progress"])
-        if job["status"] in ("done", "error"):
-            return job, seen
-        assert job["status"] in ("queued", "working")
-        assert time.monotonic() < deadline, f"job still {job['status']} after {timeout} s"
-        time.sleep(0.2)
-
-
-def check_representation(session: requests.Session, rep: dict) -> bytes:
-    response = session.get(rep["media"], allow_redirects=False)
-    assert response.status_code == 302
-    # Follow the redirect as a browser would: the signed link needs no credentials.
-    download = requests.get(response.headers["Location"])
-    assert download.status_code == 200
-    assert download.headers["Content-Type"] == rep["content_type"]
-    assert download.headers["Content-Disposition"] == f'attachment; filename="{rep["file_name"]}"'
-    assert session.get(rep["self"]).json() == rep
-    return download.content
-
-
 
 
 @pytest.mark.parametrize("name", JOB_NAMES)

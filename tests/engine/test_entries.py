@@ -17,7 +17,7 @@ def test_it_shows_an_entry(api, job):
     entry = api.get(job["input"]["self"]).json()
     assert entry == job["input"]
     assert set(entry) == {"self", "author", "source", "media_seconds", "published", "updated",
-                          "representations", "annotations"}
+                          "representations", "representation_self", "annotations"}
 
 
 def test_it_shows_a_representation(api, job):

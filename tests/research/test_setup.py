@@ -1,18 +1,11 @@
-"""The setup page: alignment offsets, annotations (synced to the provider), markers, stimulus, links."""
-
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+"""The setup page: alignment offsets, annotations (their sync: test_annotation_sync.py), markers, stimulus, links."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from affectweb.clients.mediaapi import MediaApiClient, ProviderError
 from affectweb.research.models import Alignment, Annotation, Marker, ParticipantLink, Stimulus
-from affectweb.research.tasks import sync_annotations
 from affectweb.research.annotations import parse_annotations
 from affectweb.research.questions import parse_questions
-from tests.factories import ProviderFactory
 from tests.research.helpers import analysed
 
 
@@ -38,7 +31,7 @@ def test_it_saves_an_offset_and_annotations(alice, study, django_capture_on_comm
     assert len(callbacks) == 1  # a sync to the provider is queued
     alice.post(f"/research/media/{media.pk}/", {"offset": "0", "annotations": "age: 30-49"})
     row = Annotation.objects.get(media=media)
-    assert (row.key, row.value, row.synced) == ("age", "30-49", False)
+    assert (row.key, row.value, row.remote_url) == ("age", "30-49", "")
     page = alice.get(f"/research/studies/{study.pk}/setup").content.decode()
     assert "age: 30-49" in page
     r = alice.post(f"/research/media/{media.pk}/", {"offset": "soon", "annotations": ""}, follow=True)
@@ -74,59 +67,3 @@ def test_it_stores_a_stimulus_and_creates_and_revokes_links(alice, study, assets
     alice.post(f"/research/links/{link.pk}/revoke")
     link.refresh_from_db()
     assert link.revoked and not link.usable()
-
-
-class _Engine(BaseHTTPRequestHandler):
-    posted: list = []
-
-    def log_message(self, *args):
-        pass
-
-    def _send(self, code, body):
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        if self.path == "/jobs/7/":
-            self._send(200, {"self": "/jobs/7/", "status": "done", "input": {"annotations": "/entries/3/annotations/"}})
-        else:
-            self._send(404, {"error": "no"})
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Engine.posted.append((self.path, body, self.headers.get("Authorization", "")))
-        self._send(201, {"self": "/annotations/1/", **body["annotation"]})
-
-
-@pytest.fixture
-def engine():
-    _Engine.posted = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Engine)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-def test_the_client_posts_an_annotation_to_the_jobs_input_entry(engine):
-    client = MediaApiClient(f"{engine}/", "u", "p")
-    assert client.annotate(f"{engine}/jobs/7/", "age", "30-49", "affectweb") == "/annotations/1/"
-    path, body, auth = _Engine.posted[0]
-    assert path == "/entries/3/annotations/" and auth.startswith("Basic ")
-    assert body == {"annotation": {"key": "age", "value": "30-49", "source": "affectweb"}}
-    with pytest.raises(ProviderError):
-        client.annotate(f"{engine}/jobs/8/", "age", "1")
-
-
-def test_it_syncs_unsynced_annotations_once(engine, study):
-    media = analysed(study, 20, annotations={"age": "18-29", "group": "B"})
-    media.provider = ProviderFactory(index_url=f"{engine}/")
-    media.job_url = f"{engine}/jobs/7/"
-    media.save()
-    assert sync_annotations(media.pk) == 2
-    assert sorted(b["annotation"]["key"] for _, b, _ in _Engine.posted) == ["age", "group"]
-    assert sync_annotations(media.pk) == 0 and len(_Engine.posted) == 2
-    assert Annotation.objects.filter(synced=True).count() == 2

@@ -16,7 +16,7 @@ from affectweb.dashboard.metrics import (DEFAULT_METRIC, EMOTIONS, EXPRESSIVE_TH
 from affectweb.dashboard.models import LOW_COVERAGE, FaceTrack, Media, MediaTags, face_colour
 from affectweb.dashboard.series import media_boxes, media_series
 from affectweb.dashboard.tags import band, retag, tagging_enabled
-from affectweb.dashboard.tasks import retry as retry_analysis
+from affectweb.dashboard.tasks import reanalyse, retry as retry_analysis
 
 
 def _metric(request: HttpRequest, metrics: list[str]) -> str:
@@ -131,6 +131,16 @@ def _retry(media: Media) -> tuple[str, tuple]:
     return f"{media.name}: analysis restarted.", ("dashboard:study", media.study_id)
 
 
+def _reanalyse(media: Media) -> tuple[str, tuple]:
+    """Analyse again (e.g. after the engine's models changed): the job runs anew at the
+    provider, without uploading the file again."""
+    if media.status not in (Media.Status.DONE, Media.Status.ERROR):
+        return "", ("dashboard:media", media.pk)
+    reanalyse(media)
+    return f"{media.name}: analysis restarted; the results shown stay until the new ones arrive.", \
+        ("dashboard:media", media.pk)
+
+
 def _tag(media: Media) -> tuple[str, tuple]:
     """Tag (again): after a failure, or a media uploaded before tagging was set up."""
     return (f"{media.name}: tagging started." if retag(media) else ""), ("dashboard:media", media.pk)
@@ -143,7 +153,7 @@ def _delete(media: Media) -> tuple[str, tuple]:
 
 # What the buttons of a media do: each returns the message to show ("" for none) and
 # where to go back to.
-ACTIONS = {"retry": _retry, "tag": _tag, "delete": _delete}
+ACTIONS = {"retry": _retry, "reanalyse": _reanalyse, "tag": _tag, "delete": _delete}
 
 
 @login_required
